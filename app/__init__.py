@@ -1,0 +1,70 @@
+"""The Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+import audit
+from config import Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config or Config())
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_sqlalchemy.session import Session
+
+    from app.auth.loading import name_request_actor
+    from app.core import transaction
+    from app.core.database import configure_engine
+    from app.extensions import api, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    api.init_app(app)
+    audit.install(Session)
+    transaction.init_app(app)
+    app.before_request(name_request_actor)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.audit_trail import api as audit_api
+    from app.audit_trail import views as audit_views
+    from app.auth import api as auth_api
+    from app.auth import views as auth_views
+    from app.extensions import api, csrf
+    from app.signatures import api as signatures_api
+    from app.web import views as web_views
+
+    for module in (auth_api, signatures_api, audit_api):
+        api.register_blueprint(module.blp)
+        csrf.exempt(module.blp)
+    for module in (web_views, auth_views, audit_views):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.core.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo import demo_cli
+    from audit.cli import audit_cli
+
+    for group in (users_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)

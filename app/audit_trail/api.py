@@ -1,0 +1,30 @@
+"""Audit trail API: filtered, paginated entries and the verifier's verdict."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.core.permissions import AUDIT_READERS, require_roles
+
+from . import operations
+from .schemas import AuditPageSchema, AuditQuerySchema, VerdictSchema
+
+blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="The audit trail")
+
+
+@blp.route("")
+class AuditEntries(MethodView):
+    @require_roles(*AUDIT_READERS)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditPageSchema)
+    def get(self, query):
+        """Entries filtered by entity, user, action and time range, newest first."""
+        return operations.search(query)
+
+
+@blp.route("/verify")
+class AuditVerify(MethodView):
+    @require_roles(*AUDIT_READERS)
+    @blp.response(200, VerdictSchema)
+    def get(self):
+        """Check the whole chain and the change journal now."""
+        return operations.verify()

@@ -1,0 +1,39 @@
+"""The audit trail page: filters and old → new values."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template, request
+
+from app.core.errors import InvalidInput, describe
+from app.core.permissions import AUDIT_READERS, require_roles
+
+from . import operations
+from .schemas import AuditQuerySchema
+
+bp = Blueprint("audit_trail", __name__, template_folder="templates")
+
+
+@bp.route("/audit")
+@require_roles(*AUDIT_READERS)
+def trail():
+    raw = {key: value for key, value in request.args.items() if value}
+    for key in ("since", "until"):
+        if key in raw:
+            raw[key] = _with_site_zone(raw[key])
+    errors = AuditQuerySchema().validate(raw)
+    if errors:
+        raise InvalidInput("invalid filter: " + describe(errors), errors)
+    query = AuditQuerySchema().load(raw)
+    return render_template("audit_trail/trail.html", result=operations.search(query), filters=raw)
+
+
+def _with_site_zone(value: str) -> str:
+    """Read a time typed without an offset (datetime-local) as site-local time."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return moment.isoformat()

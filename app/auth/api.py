@@ -1,0 +1,145 @@
+"""Accounts API: login/logout, the current user, user administration and personal tokens."""
+
+from flask import session
+from flask.views import MethodView
+from flask_login import current_user, login_user, logout_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core.permissions import ADMIN, require_login, require_roles
+from app.extensions import db
+
+from . import operations
+from .loading import name_actor
+from .models import User
+from .schemas import (IssuedTokenSchema, LoginSchema, ReasonSchema, RolesChangeSchema, TokenCreateSchema,
+                      TokenSchema, UserCreateSchema, UserSchema)
+
+blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Login, users, roles and API tokens")
+
+
+def start_session(user: User) -> None:
+    """Open a fresh session cookie for this user (also used by the login page)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    name_actor(user)
+
+
+@blp.route("/auth/login")
+class Login(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(401, description="wrong password, locked or deactivated account")
+    def post(self, data):
+        """Log in with username and password; answers the user and sets the session cookie."""
+        user = operations.login(data["username"], data["password"])
+        start_session(user)
+        return user
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self):
+        """End the session."""
+        require_login()
+        operations.logout(current_user)
+        logout_user()
+        session.clear()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, UserSchema)
+    def get(self):
+        """The logged-in user."""
+        require_login()
+        return current_user
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @require_roles(ADMIN)
+    @blp.response(200, UserSchema(many=True))
+    def get(self):
+        """Every account, active or not (accounts are never deleted)."""
+        return db.session.scalars(select(User).order_by(User.username)).all()
+
+    @require_roles(ADMIN)
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data):
+        """Create an account."""
+        return operations.create_user(data["username"], data["full_name"], data["password"], data["roles"])
+
+
+@blp.route("/users/<int:user_id>")
+class UserById(MethodView):
+    @require_roles(ADMIN)
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        return operations.get_user(user_id)
+
+
+@blp.route("/users/<int:user_id>/roles")
+class UserRoles(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(RolesChangeSchema)
+    @blp.response(200, UserSchema)
+    def put(self, data, user_id):
+        """Replace the user's roles; a reason is required."""
+        return operations.set_roles(current_user, operations.get_user(user_id), data["roles"], data["reason"])
+
+
+@blp.route("/users/<int:user_id>/deactivate")
+class UserDeactivate(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, UserSchema)
+    def post(self, data, user_id):
+        return operations.deactivate(current_user, operations.get_user(user_id), data["reason"])
+
+
+@blp.route("/users/<int:user_id>/activate")
+class UserActivate(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, UserSchema)
+    def post(self, data, user_id):
+        return operations.activate(operations.get_user(user_id), data["reason"])
+
+
+@blp.route("/users/<int:user_id>/unlock")
+class UserUnlock(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, UserSchema)
+    def post(self, data, user_id):
+        return operations.unlock(operations.get_user(user_id), data["reason"])
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """Your own API tokens."""
+        require_login()
+        return current_user.tokens
+
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, IssuedTokenSchema)
+    def post(self, data):
+        """Issue a personal Bearer token; the answer is the only time it is shown."""
+        require_login()
+        token, plain = operations.issue_token(current_user, data["name"])
+        return {"id": token.id, "name": token.name, "created_at": token.created_at, "token": plain}
+
+
+@blp.route("/tokens/<int:token_id>/revoke")
+class TokenRevoke(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, TokenSchema)
+    def post(self, data, token_id):
+        require_login()
+        return operations.revoke_token(current_user, token_id, data["reason"])

@@ -1,0 +1,41 @@
+"""Forms of the account pages (CSRF-protected by Flask-WTF)."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.core.permissions import ROLES
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class RoleField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label="Roles", **kwargs):
+        super().__init__(label, choices=[(r, r) for r in ROLES], validators=[DataRequired()], **kwargs)
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    full_name = StringField("Printed name (shown on signatures)", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Initial password (at least 12 characters)", validators=[DataRequired()])
+    roles = RoleField()
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class RolesForm(ReasonForm):
+    roles = RoleField()
+
+
+class SignForm(FlaskForm):
+    meaning = SelectField("Meaning", validators=[DataRequired()])
+    password = PasswordField("Your password", validators=[DataRequired()])

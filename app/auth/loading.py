@@ -1,0 +1,44 @@
+"""Who is making this request: session cookie or personal Bearer token; name them to the audit trail."""
+
+from flask_login import current_user
+
+import audit
+from app.core.errors import AuthenticationFailed, LoginRequired
+from app.extensions import db, login_manager
+
+from .models import User
+from .operations import user_for_token
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active and not user.locked else None
+
+
+@login_manager.request_loader
+def load_user_from_bearer_token(request) -> User | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user = user_for_token(header.removeprefix("Bearer ").strip())
+    if user is None:
+        raise AuthenticationFailed("the Bearer token is unknown, revoked, or its user is deactivated or locked")
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    raise LoginRequired()
+
+
+def name_actor(user) -> None:
+    """Tell the audit trail who acts in this session from now on."""
+    if user is not None and user.is_authenticated:
+        audit.set_actor(db.session, user.id, user.username, user.roles, user.full_name)
+    else:
+        audit.set_actor(db.session, None, "anonymous")
+
+
+def name_request_actor() -> None:
+    name_actor(current_user)

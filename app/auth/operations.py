@@ -1,0 +1,185 @@
+"""Rules for accounts: creation, login, lockout, roles, deactivation and API tokens."""
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import select
+
+import audit
+from app.core.errors import AuthenticationFailed, InvalidInput, NotFound, RuleViolation
+from app.core.permissions import ADMIN, ROLES
+from app.core.transaction import on_rollback
+from app.core.types import utcnow
+from app.extensions import db
+
+from .models import ApiToken, User
+from .passwords import hash_password, password_matches
+
+TOKEN_PREFIX = "cbt_"
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def _check_password_rules(password: str) -> None:
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        raise InvalidInput(f"the password must have at least {minimum} characters",
+                           {"password": [f"shorter than {minimum} characters"]})
+
+
+def _role_string(roles) -> str:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}; roles are {', '.join(ROLES)}",
+                           {"roles": [f"unknown: {', '.join(unknown)}"]})
+    if not roles:
+        raise InvalidInput("a user needs at least one role", {"roles": ["empty"]})
+    return ",".join(sorted(set(roles)))
+
+
+def create_user(username: str, full_name: str, password: str, roles) -> User:
+    """Create an account; usernames are unique forever."""
+    username = username.strip().lower()
+    _check_password_rules(password)
+    role_string = _role_string(roles)
+    if find_user(username) is not None:
+        raise RuleViolation(f"the username {username!r} is already taken (usernames are never reused)")
+    user = User(username=username, full_name=full_name.strip(), roles=role_string,
+                password_hash=hash_password(password), active=True, failed_logins=0)
+    with audit.action(db.session, "user.create"):
+        db.session.add(user)
+    return user
+
+
+def _register_failure(username: str, reason: str) -> None:
+    """Count a failed password check after the refused request was rolled back; lock at the limit."""
+    user = find_user(username)
+    if user is None:
+        audit.record(db.session, "auth.login_failed", "users", None, reason, {"username": username})
+        return
+    if user.locked:
+        audit.record(db.session, "auth.login_refused_locked", "users", user.id, reason)
+        return
+    with audit.action(db.session, "auth.login_failed", reason):
+        user.failed_logins += 1
+    if user.failed_logins >= current_app.config["MAX_FAILED_LOGINS"]:
+        with audit.action(db.session, "auth.lockout", f"{user.failed_logins} consecutive failed password checks"):
+            user.locked_at = utcnow()
+
+
+def _refuse(username: str, reason: str, message: str):
+    on_rollback(lambda: _register_failure(username, reason))
+    raise AuthenticationFailed(message)
+
+
+def check_credentials(username: str, password: str, purpose: str = "login") -> User:
+    """Return the user if the password is right and the account usable; else count a failure and refuse."""
+    user = find_user(username)
+    if user is not None and user.locked:
+        _refuse(username, f"{purpose} on a locked account", "this account is locked after too many failed "
+                "attempts; an administrator must unlock it")
+    if user is None or not password_matches(user.password_hash, password):
+        _refuse(username, f"{purpose}: wrong username or password", f"{purpose} refused: wrong username or password")
+    if not user.active:
+        _refuse(username, f"{purpose} on a deactivated account", "this account is deactivated")
+    return user
+
+
+def login(username: str, password: str) -> User:
+    """Check credentials and record the login."""
+    user = check_credentials(username, password)
+    with audit.action(db.session, "auth.login", "password verified"):
+        user.failed_logins = 0
+        user.last_login_at = utcnow()
+    return user
+
+
+def logout(user: User) -> None:
+    audit.record(db.session, "auth.logout", "users", user.id)
+
+
+def verify_signer(user: User, password: str) -> None:
+    """Re-check the signer's password at each signing; a wrong one counts toward lockout."""
+    check_credentials(user.username, password, purpose="signature")
+    if user.failed_logins:
+        with audit.action(db.session, "auth.signature_password_ok", "password verified at signing"):
+            user.failed_logins = 0
+
+
+def set_roles(actor: User, user: User, roles, reason: str) -> User:
+    role_string = _role_string(roles)
+    if user.id == actor.id and ADMIN in user.role_set and ADMIN not in role_string.split(","):
+        raise RuleViolation("an administrator cannot remove their own admin role")
+    with audit.action(db.session, "user.roles_change", reason):
+        user.roles = role_string
+    return user
+
+
+def deactivate(actor: User, user: User, reason: str) -> User:
+    if user.id == actor.id:
+        raise RuleViolation("an administrator cannot deactivate their own account")
+    if not user.active:
+        raise RuleViolation(f"{user.username} is already deactivated")
+    with audit.action(db.session, "user.deactivate", reason):
+        user.active = False
+    return user
+
+
+def activate(user: User, reason: str) -> User:
+    if user.active:
+        raise RuleViolation(f"{user.username} is already active")
+    with audit.action(db.session, "user.activate", reason):
+        user.active = True
+    return user
+
+
+def unlock(user: User, reason: str) -> User:
+    if not user.locked:
+        raise RuleViolation(f"{user.username} is not locked")
+    with audit.action(db.session, "user.unlock", reason):
+        user.locked_at = None
+        user.failed_logins = 0
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the plain token is returned once and stored only hashed."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip(), token_hash=_token_digest(plain))
+    with audit.action(db.session, "token.issue"):
+        db.session.add(token)
+    return token, plain
+
+
+def revoke_token(user: User, token_id: int, reason: str) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(f"you have no token with id {token_id}")
+    if token.revoked_at is not None:
+        raise RuleViolation("this token is already revoked")
+    with audit.action(db.session, "token.revoke", reason):
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active, unlocked user owning this unrevoked token, if any."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    if token is None or token.revoked_at is not None:
+        return None
+    user = token.user
+    return user if user.active and not user.locked else None

@@ -1,0 +1,61 @@
+"""Marshmallow schemas of the accounts API."""
+
+from marshmallow import Schema, fields, validate
+
+from app.core.permissions import ROLES
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(dump_only=True)
+    full_name = fields.String(dump_only=True)
+    roles = fields.Method("role_list", dump_only=True)
+    active = fields.Boolean(dump_only=True)
+    locked = fields.Boolean(dump_only=True)
+    failed_logins = fields.Integer(dump_only=True)
+    last_login_at = fields.AwareDateTime(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+    def role_list(self, user) -> list[str]:
+        return sorted(user.role_set)
+
+
+class RoleList(fields.List):
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1), **kwargs)
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9_.-]{1,79}$",
+                             error="letters, digits, '.', '_' or '-', starting with a letter"))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    roles = RoleList(required=True)
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class RolesChangeSchema(ReasonSchema):
+    roles = RoleList(required=True)
+
+
+class TokenCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+    revoked_at = fields.AwareDateTime(dump_only=True)
+
+
+class IssuedTokenSchema(TokenSchema):
+    token = fields.String(dump_only=True, metadata={"description": "shown once; store it safely"})

@@ -1,0 +1,112 @@
+"""Pages: login, logout, user administration."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+
+from app.core.errors import DomainError, InvalidInput, describe
+from app.core.permissions import ADMIN, require_login, require_roles
+from app.extensions import db
+from app.signatures import operations as signing
+
+from . import operations
+from .api import start_session
+from .forms import LoginForm, ReasonForm, RolesForm, SignForm, UserCreateForm
+from .models import User
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("web.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.login(form.username.data, form.password.data)
+        except DomainError as error:
+            return render_template("auth/login.html", form=form, error=error.message), error.status
+        start_session(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form, error=None)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    require_login()
+    operations.logout(current_user)
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@require_roles(ADMIN)
+def users():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        user = operations.create_user(form.username.data, form.full_name.data, form.password.data, form.roles.data)
+        flash(f"User {user.username} created.", "success")
+        return redirect(url_for("auth.user_detail", user_id=user.id))
+    everyone = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("auth/users.html", users=everyone, form=form)
+
+
+@bp.route("/users/<int:user_id>")
+@require_roles(ADMIN)
+def user_detail(user_id: int):
+    user = operations.get_user(user_id)
+    roles_form = RolesForm(roles=sorted(user.role_set))
+    sign_form = SignForm()
+    sign_form.meaning.choices = [(m, m) for m in user.__signature_meanings__]
+    return render_template("auth/user.html", user=user, roles_form=roles_form, reason_form=ReasonForm(),
+                           sign_form=sign_form, signatures=signing.signatures_for(user))
+
+
+_ACTIONS = {
+    "deactivate": lambda user, reason: operations.deactivate(current_user, user, reason),
+    "activate": operations.activate,
+    "unlock": operations.unlock,
+}
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, activate, unlock):action>", methods=["POST"])
+@require_roles(ADMIN)
+def user_action(user_id: int, action: str):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    _ACTIONS[action](operations.get_user(user_id), form.reason.data)
+    flash(f"{action.capitalize()} done.", "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@require_roles(ADMIN)
+def user_roles(user_id: int):
+    form = RolesForm()
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    operations.set_roles(current_user, operations.get_user(user_id), form.roles.data, form.reason.data)
+    flash("Roles changed.", "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/sign", methods=["POST"])
+@require_roles(ADMIN, "qa")
+def user_sign(user_id: int):
+    user = operations.get_user(user_id)
+    form = SignForm()
+    form.meaning.choices = [(m, m) for m in user.__signature_meanings__]
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    signing.sign(current_user, form.password.data, form.meaning.data, user)
+    flash(f"Signed: {form.meaning.data}.", "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+def _invalid(form) -> DomainError:
+    return InvalidInput("invalid input: " + describe(form.errors), form.errors)

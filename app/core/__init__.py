@@ -1,0 +1,1 @@
+"""Pieces every feature uses: types, errors, the transaction boundary, permissions, the API base."""

@@ -1,0 +1,107 @@
+"""Domain errors and the one JSON/HTML shape every error is answered with."""
+
+from http import HTTPStatus
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A refusal with an HTTP status and a message in words."""
+
+    status = 409
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class RuleViolation(DomainError):
+    """A rule of the domain forbids this (409)."""
+
+    status = 409
+
+
+class InvalidInput(DomainError):
+    """The input is well-formed but not acceptable (422)."""
+
+    status = 422
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The user lacks the role for this (403)."""
+
+    status = 403
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong, missing or locked credentials (401)."""
+
+    status = 401
+
+
+class LoginRequired(AuthenticationFailed):
+    """Nobody is logged in (401; pages send people to the login page)."""
+
+    def __init__(self, message: str = "login required"):
+        super().__init__(message)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_payload(status: int, name: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": status, "status": name, "message": message, "errors": errors or {}}
+
+
+def render_error(status: int, name: str, message: str, errors: dict | None = None):
+    """Answer an error as JSON for the API and as a page for people."""
+    if wants_json():
+        return error_payload(status, name, message, errors), status
+    return render_template("web/error.html", status=status, name=name, message=message), status
+
+
+def _status_name(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+def handle_domain_error(error: DomainError):
+    if isinstance(error, LoginRequired) and not wants_json():
+        return redirect(url_for("auth.login", next=request.path))
+    return render_error(error.status, _status_name(error.status), error.message, error.errors)
+
+
+def handle_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages") or {}
+    message = data.get("message") or error.description or error.name
+    if error.code == 422 and errors:
+        message = "invalid input: " + describe(errors)
+    response = render_error(error.code or 500, error.name, message, errors)
+    if headers := data.get("headers"):
+        return (*response, headers)
+    return response
+
+
+def describe(errors: dict, prefix: str = "") -> str:
+    """Flatten marshmallow/webargs error messages into one readable line."""
+    parts = []
+    for key, value in errors.items():
+        name = f"{prefix}{key}" if key not in ("json", "query", "form") else prefix
+        if isinstance(value, dict):
+            parts.append(describe(value, f"{name}." if name else ""))
+        else:
+            text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{name}: {text}" if name else text)
+    return "; ".join(parts)
+
+
+def register_errorhandlers(app) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,46 @@
+"""Demo data for a first start: one user per role, all with CELLBANK_DEMO_PASSWORD."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+import audit
+from app.auth.models import User
+from app.auth.operations import create_user
+from app.core.transaction import unit_of_work
+from app.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+DEMO_USERS = (
+    ("admin", "Alice Admin", ["admin"]),
+    ("tech", "Theo Technician", ["technician"]),
+    ("qa", "Quentin QA", ["qa"]),
+    ("pharmacist", "Paula Pharmacist", ["pharmacist"]),
+    ("clinician", "Claire Clinician", ["clinician"]),
+)
+
+
+def load_demo_users(password: str) -> list[User]:
+    return [create_user(username, name, password, roles) for username, name, roles in DEMO_USERS]
+
+
+@demo_cli.command("load")
+def load_command() -> None:
+    """Create the demo accounts, only if the database has no user yet."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("demo data: users already exist, nothing loaded")
+        return
+    audit.set_actor(db.session, None, "system:demo-data")
+    with unit_of_work():
+        load_demo_users(current_app.config["DEMO_PASSWORD"])
+    click.echo("demo data loaded: users " + ", ".join(u for u, _, _ in DEMO_USERS))
+
+
+@demo_cli.command("info")
+def info_command() -> None:
+    """Print where the app listens and how to log in."""
+    click.echo("Cell bank: open http://127.0.0.1:5000")
+    click.echo("Log in as admin, tech, qa, pharmacist or clinician with the password in CELLBANK_DEMO_PASSWORD "
+               f"(now: {current_app.config['DEMO_PASSWORD']!r}).")

@@ -1,0 +1,1 @@
+"""Electronic signatures (21 CFR 11, EU GMP Annex 11), one reusable piece for every signed record."""

@@ -1,0 +1,63 @@
+"""Signing: re-check the password, then record signer, meaning, time and the content's hash.
+
+A signable model has ``signed_content()``, ``__signature_meanings__`` and ``__signer_roles__``.
+"""
+
+import hashlib
+
+from sqlalchemy import select
+
+import audit
+from app.auth.operations import verify_signer
+from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.extensions import db
+from audit.canonical import dumps
+
+from .models import Signature
+
+
+def content_hash(record) -> str:
+    return hashlib.sha256(dumps(record.signed_content())).hexdigest()
+
+
+def signable_types() -> dict[str, type]:
+    """Every model that can be signed, by table name."""
+    return {mapper.local_table.name: mapper.class_ for mapper in db.Model.registry.mappers
+            if hasattr(mapper.class_, "signed_content")}
+
+
+def get_signable(record_type: str, record_id: int):
+    model = signable_types().get(record_type)
+    if model is None:
+        raise InvalidInput(f"records of type {record_type!r} cannot be signed",
+                           {"record_type": [f"one of {', '.join(sorted(signable_types()))}"]})
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"no {record_type} record with id {record_id}")
+    return record
+
+
+def sign(signer, password: str, meaning: str, record, reason: str | None = None) -> Signature:
+    """Sign a record after re-checking the signer's password; a wrong password signs nothing."""
+    if meaning not in record.__signature_meanings__:
+        raise InvalidInput(f"a {record.__tablename__} record can be signed only as: "
+                           f"{', '.join(record.__signature_meanings__)}", {"meaning": ["not allowed here"]})
+    if not signer.has_any_role(record.__signer_roles__):
+        raise Forbidden(f"signing a {record.__tablename__} record needs the role "
+                        f"{' or '.join(record.__signer_roles__)}")
+    verify_signer(signer, password)
+    signature = Signature(signer_id=signer.id, printed_name=signer.full_name, meaning=meaning,
+                          record_type=record.__tablename__, record_id=record.id, content_hash=content_hash(record))
+    with audit.action(db.session, f"signature.{meaning.replace(' ', '_')}", reason):
+        db.session.add(signature)
+    return signature
+
+
+def signatures_for(record) -> list[dict]:
+    """The record's signatures, each with whether the record changed since it was signed."""
+    current = content_hash(record)
+    signatures = db.session.scalars(
+        select(Signature).where(Signature.record_type == record.__tablename__, Signature.record_id == record.id)
+        .order_by(Signature.signed_at, Signature.id)
+    ).all()
+    return [{"signature": s, "content_changed": s.content_hash != current} for s in signatures]

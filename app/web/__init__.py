@@ -1,0 +1,1 @@
+"""The shell of the pages: layout, dashboard, error page, stylesheet."""

@@ -1,0 +1,12 @@
+"""The append-only, hash-chained audit trail. Features use only what this module exports."""
+
+from .capture import AuditError, ReasonRequired, action, install, is_audited, record, set_actor
+from .query import Filters, entries
+from .schema import audit_journal, audit_log, metadata
+from .triggers import register_sqlite_functions
+from .verify import Checkpoint, Verdict, verify
+
+__all__ = [
+    "AuditError", "Checkpoint", "Filters", "entries", "ReasonRequired", "Verdict", "action", "audit_journal", "audit_log", "install",
+    "is_audited", "metadata", "record", "register_sqlite_functions", "set_actor", "verify",
+]

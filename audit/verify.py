@@ -1,0 +1,113 @@
+"""The verifier: contiguity, links, hashes, mirrored columns, the change journal and a checkpoint."""
+
+import hashlib
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from .chain import DOMAIN_TAG, GENESIS_HASH
+from .schema import MIRRORED_COLUMNS
+
+BATCH = 20_000
+_SELECT = "SELECT {cols}, payload, prev_hash, entry_hash FROM audit_log ORDER BY seq".format(
+    cols=", ".join(MIRRORED_COLUMNS)
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    def line(self) -> str:
+        """The one-line verdict the CLI prints."""
+        if self.ok:
+            return f"OK: {self.entries} audit entries verified, head seq {self.head_seq}, head hash {self.head_hash}"
+        where = f"first bad seq {self.first_bad_seq}: " if self.first_bad_seq is not None else ""
+        return f"FAILED: {where}{self.problem}"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    head_hash: str
+
+
+def _batches(conn: Connection):
+    """Yield lists of raw rows in seq order without building ORM or Row objects."""
+    raw = conn.connection.driver_connection
+    cursor = raw.cursor(name="audit_verify") if conn.dialect.name == "postgresql" else raw.cursor()
+    try:
+        cursor.execute(_SELECT)
+        while rows := cursor.fetchmany(BATCH):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
+    """Walk the chain; return (head seq, head hash, first bad seq, problem)."""
+    sha256, loads, tag = hashlib.sha256, orjson.loads, DOMAIN_TAG
+    expected, last = 1, GENESIS_HASH
+    for rows in _batches(conn):
+        for row in rows:
+            seq, payload, prev, digest = row[0], bytes(row[-3]), row[-2], row[-1]
+            if seq != expected:
+                return expected - 1, last, expected, f"seq {expected} is missing (found {seq} next)"
+            if prev != last:
+                return expected - 1, last, seq, "prev_hash does not link to the previous entry"
+            if sha256(tag + prev.encode() + payload).hexdigest() != digest:
+                return expected - 1, last, seq, "entry_hash does not match the stored payload"
+            fields = loads(payload)
+            if tuple(fields.get(c) for c in MIRRORED_COLUMNS) != row[:-3]:
+                return expected - 1, last, seq, "columns differ from the hashed payload"
+            expected, last = seq + 1, digest
+    return expected - 1, last, None, None
+
+
+_JOURNAL_MISMATCH = text("""
+    SELECT j.table_name, j.row_id, j.operation, j.n AS journaled, COALESCE(a.n, 0) AS audited FROM
+      (SELECT table_name, row_id, operation, count(*) AS n FROM audit_journal
+        GROUP BY table_name, row_id, operation) j
+    LEFT JOIN
+      (SELECT entity_type, entity_id, operation, count(*) AS n FROM audit_log WHERE operation IN ('insert', 'update')
+        GROUP BY entity_type, entity_id, operation) a
+    ON a.entity_type = j.table_name AND a.entity_id = j.row_id AND a.operation = j.operation
+    WHERE COALESCE(a.n, 0) <> j.n
+    ORDER BY j.table_name, j.row_id
+    LIMIT 1
+""")
+
+
+def _check_journal(conn: Connection) -> str | None:
+    """Every row change the database journaled must have exactly one audit entry."""
+    row = conn.execute(_JOURNAL_MISMATCH).first()
+    if row is None:
+        return None
+    return (f"journal: {row.table_name} row {row.row_id} had {row.journaled} {row.operation}(s) "
+            f"but {row.audited} audit entries: changed behind the application's back")
+
+
+def verify(conn: Connection, checkpoint: Checkpoint | None = None) -> Verdict:
+    """Check the whole trail; the verdict names the first bad seq if anything is wrong."""
+    head_seq, head_hash, bad_seq, problem = _check_chain(conn)
+    if problem is None and checkpoint is not None:
+        problem, bad_seq = _check_checkpoint(conn, checkpoint, head_seq)
+    if problem is None:
+        problem = _check_journal(conn)
+    return Verdict(problem is None, head_seq, head_seq, head_hash, bad_seq, problem)
+
+
+def _check_checkpoint(conn: Connection, checkpoint: Checkpoint, head_seq: int) -> tuple[str | None, int | None]:
+    if head_seq < checkpoint.seq:
+        return f"the trail ends at seq {head_seq} but the checkpoint vouches for seq {checkpoint.seq}", head_seq + 1
+    stored = conn.execute(text("SELECT entry_hash FROM audit_log WHERE seq = :seq"), {"seq": checkpoint.seq}).scalar()
+    if stored != checkpoint.head_hash:
+        return f"the hash of seq {checkpoint.seq} differs from the signed checkpoint", checkpoint.seq
+    return None, None

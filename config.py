@@ -1,0 +1,71 @@
+"""Configuration classes, read from the environment when instantiated."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Return CELLBANK_SECRET_KEY, or a key generated once into instance/secret_key."""
+    if key := os.environ.get("CELLBANK_SECRET_KEY"):
+        return key
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings for running the app; each CELLBANK_* variable is documented in the README."""
+
+    MAX_FAILED_LOGINS = 5
+    MIN_PASSWORD_LENGTH = 12
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    API_TITLE = "Cell bank GMP inventory and traceability"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    def __init__(self):
+        instance_dir = Path(_env("CELLBANK_INSTANCE_DIR", str(BASE_DIR / "instance")))
+        self.INSTANCE_DIR = instance_dir
+        self.SECRET_KEY = _secret_key(instance_dir)
+        self.SQLALCHEMY_DATABASE_URI = _env("CELLBANK_DATABASE_URL", f"sqlite:///{instance_dir / 'cellbank.sqlite3'}")
+        #: owner connection for migrations; on PostgreSQL the app's own role cannot alter tables
+        self.MIGRATION_DATABASE_URL = _env("CELLBANK_MIGRATION_DATABASE_URL", self.SQLALCHEMY_DATABASE_URI)
+        self.FIN = _env("CELLBANK_FIN", "A9999")
+        self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
+        self.DEMO_PASSWORD = _env("CELLBANK_DEMO_PASSWORD", "demo-password-2026")
+        self.IDLE_TIMEOUT_MINUTES = int(_env("CELLBANK_IDLE_TIMEOUT_MINUTES", "15"))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=self.IDLE_TIMEOUT_MINUTES)
+        self.SESSION_COOKIE_SECURE = _env("CELLBANK_SECURE_COOKIES", "0") == "1"
+        self.CHECKPOINT_KEY = _env("CELLBANK_CHECKPOINT_KEY", str(Path.home() / ".cellbank" / "checkpoint_ed25519.pem"))
+
+
+class TestConfig(Config):
+    """Settings for the test suite: the database URLs come from the fixtures."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+
+    def __init__(self, database_url: str, migration_url: str | None = None, **overrides):
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.MIGRATION_DATABASE_URL = migration_url or database_url
+        for key, value in overrides.items():
+            setattr(self, key, value)
