@@ -18,7 +18,7 @@ class RoleField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def __init__(self, label="Roles", **kwargs):
-        super().__init__(label, choices=[(r, r) for r in ROLES], validators=[DataRequired()], **kwargs)
+        super().__init__(label, choices=list(ROLES), validators=[DataRequired()], **kwargs)
 
 
 class UserCreateForm(FlaskForm):

@@ -61,7 +61,7 @@ def user_detail(user_id: int):
     user = operations.get_user(user_id)
     roles_form = RolesForm(roles=sorted(user.role_set))
     sign_form = SignForm()
-    sign_form.meaning.choices = [(m, m) for m in user.__signature_meanings__]
+    sign_form.meaning.choices = list(user.__signature_meanings__)
     return render_template("auth/user.html", user=user, roles_form=roles_form, reason_form=ReasonForm(),
                            sign_form=sign_form, signatures=signing.signatures_for(user))
 
@@ -100,7 +100,7 @@ def user_roles(user_id: int):
 def user_sign(user_id: int):
     user = operations.get_user(user_id)
     form = SignForm()
-    form.meaning.choices = [(m, m) for m in user.__signature_meanings__]
+    form.meaning.choices = list(user.__signature_meanings__)
     if not form.validate_on_submit():
         raise _invalid(form)
     signing.sign(current_user, form.password.data, form.meaning.data, user)
