@@ -7,6 +7,6 @@ from .triggers import register_sqlite_functions
 from .verify import Checkpoint, Verdict, verify
 
 __all__ = [
-    "AuditError", "Checkpoint", "Filters", "entries", "ReasonRequired", "Verdict", "action", "audit_journal", "audit_log", "install",
-    "is_audited", "metadata", "record", "register_sqlite_functions", "set_actor", "verify",
+    "AuditError", "Checkpoint", "Filters", "ReasonRequired", "Verdict", "action", "audit_journal", "audit_log",
+    "entries", "install", "is_audited", "metadata", "record", "register_sqlite_functions", "set_actor", "verify",
 ]

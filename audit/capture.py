@@ -97,7 +97,8 @@ def _before_flush(session: Session, flush_context, instances) -> None:
     for obj in session.deleted:
         mapper = inspect(obj).mapper
         if is_audited(mapper):
-            raise AuditError(f"{mapper.class_.__name__} records are never deleted; void or supersede them with a reason")
+            raise AuditError(f"{mapper.class_.__name__} records are never deleted; void or supersede them "
+                             "with a reason")
     _, reason = _current_action(session)
     if reason and reason.strip():
         return

@@ -41,4 +41,6 @@ audit_journal = Table(
 )
 
 #: the columns mirrored from the payload, in the order the verifier reads them
-MIRRORED_COLUMNS = ("seq", "recorded_at", "actor_id", "actor_username", "action", "entity_type", "entity_id", "operation")
+MIRRORED_COLUMNS = (
+    "seq", "recorded_at", "actor_id", "actor_username", "action", "entity_type", "entity_id", "operation",
+)

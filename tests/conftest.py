@@ -78,23 +78,25 @@ class _BoundSession(FlaskSession):
 
 @pytest.fixture
 def connection(app, request):
-    """The test's connection: one outer transaction, rolled back at the end; requests commit savepoints."""
+    """The test's connection: one outer transaction, rolled back at the end; requests commit savepoints.
+
+    No app context stays pushed during the test, so each request gets its own context, ``g`` and session.
+    """
     with app.app_context():
         conn = db.engine.connect()
-        outer = conn.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": conn, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
-        )
-        try:
-            yield conn
-            if request.node.get_closest_marker("tampers") is None:
-                _check_trail(conn)
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            conn.close()
+    outer = conn.begin()
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"bind": conn, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
+    )
+    try:
+        yield conn
+        if request.node.get_closest_marker("tampers") is None:
+            _check_trail(conn)
+    finally:
+        db.session = original
+        outer.rollback()
+        conn.close()
 
 
 def _check_trail(conn) -> None:
@@ -105,11 +107,12 @@ def _check_trail(conn) -> None:
 
 
 @pytest.fixture
-def session(app, connection):
-    """db.session inside an app context, acting as the test itself."""
-    with app.app_context():
-        audit.set_actor(db.session, None, "test")
-        yield db.session
+def session(connection):
+    """A session of the test's own on the test's connection, acting as "test"; it sees what requests commit."""
+    own = _BoundSession(db, bind=connection, join_transaction_mode="create_savepoint")
+    audit.set_actor(own, None, "test")
+    yield own
+    own.close()
 
 
 @pytest.fixture

@@ -10,10 +10,17 @@ from app.core.permissions import ADMIN, require_login, require_roles
 from app.extensions import db
 
 from . import operations
-from .loading import name_actor
 from .models import User
-from .schemas import (IssuedTokenSchema, LoginSchema, ReasonSchema, RolesChangeSchema, TokenCreateSchema,
-                      TokenSchema, UserCreateSchema, UserSchema)
+from .schemas import (
+    IssuedTokenSchema,
+    LoginSchema,
+    ReasonSchema,
+    RolesChangeSchema,
+    TokenCreateSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserSchema,
+)
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Login, users, roles and API tokens")
 
@@ -23,7 +30,6 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
-    name_actor(user)
 
 
 @blp.route("/auth/login")

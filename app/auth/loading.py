@@ -2,12 +2,11 @@
 
 from flask_login import current_user
 
-import audit
 from app.core.errors import AuthenticationFailed, LoginRequired
 from app.extensions import db, login_manager
 
 from .models import User
-from .operations import user_for_token
+from .operations import act_as, user_for_token
 
 
 @login_manager.user_loader
@@ -32,13 +31,5 @@ def unauthorized():
     raise LoginRequired()
 
 
-def name_actor(user) -> None:
-    """Tell the audit trail who acts in this session from now on."""
-    if user is not None and user.is_authenticated:
-        audit.set_actor(db.session, user.id, user.username, user.roles, user.full_name)
-    else:
-        audit.set_actor(db.session, None, "anonymous")
-
-
 def name_request_actor() -> None:
-    name_actor(current_user)
+    act_as(current_user)

@@ -61,24 +61,24 @@ def create_user(username: str, full_name: str, password: str, roles) -> User:
     return user
 
 
-def _register_failure(username: str, reason: str) -> None:
+def _register_failure(username: str, purpose: str, reason: str) -> None:
     """Count a failed password check after the refused request was rolled back; lock at the limit."""
     user = find_user(username)
     if user is None:
-        audit.record(db.session, "auth.login_failed", "users", None, reason, {"username": username})
+        audit.record(db.session, f"auth.{purpose}_failed", "users", None, reason, {"username": username})
         return
     if user.locked:
-        audit.record(db.session, "auth.login_refused_locked", "users", user.id, reason)
+        audit.record(db.session, f"auth.{purpose}_refused_locked", "users", user.id, reason)
         return
-    with audit.action(db.session, "auth.login_failed", reason):
+    with audit.action(db.session, f"auth.{purpose}_failed", reason):
         user.failed_logins += 1
     if user.failed_logins >= current_app.config["MAX_FAILED_LOGINS"]:
         with audit.action(db.session, "auth.lockout", f"{user.failed_logins} consecutive failed password checks"):
             user.locked_at = utcnow()
 
 
-def _refuse(username: str, reason: str, message: str):
-    on_rollback(lambda: _register_failure(username, reason))
+def _refuse(username: str, purpose: str, reason: str, message: str):
+    on_rollback(lambda: _register_failure(username, purpose, reason))
     raise AuthenticationFailed(message)
 
 
@@ -86,18 +86,27 @@ def check_credentials(username: str, password: str, purpose: str = "login") -> U
     """Return the user if the password is right and the account usable; else count a failure and refuse."""
     user = find_user(username)
     if user is not None and user.locked:
-        _refuse(username, f"{purpose} on a locked account", "this account is locked after too many failed "
+        _refuse(username, purpose, f"{purpose} on a locked account", "this account is locked after too many failed "
                 "attempts; an administrator must unlock it")
     if user is None or not password_matches(user.password_hash, password):
-        _refuse(username, f"{purpose}: wrong username or password", f"{purpose} refused: wrong username or password")
+        _refuse(username, purpose, "wrong username or password", f"{purpose} refused: wrong username or password")
     if not user.active:
-        _refuse(username, f"{purpose} on a deactivated account", "this account is deactivated")
+        _refuse(username, purpose, f"{purpose} on a deactivated account", "this account is deactivated")
     return user
 
 
+def act_as(user: User | None) -> None:
+    """Tell the audit trail who acts in this session from now on."""
+    if user is not None and user.is_authenticated:
+        audit.set_actor(db.session, user.id, user.username, user.roles, user.full_name)
+    else:
+        audit.set_actor(db.session, None, "anonymous")
+
+
 def login(username: str, password: str) -> User:
-    """Check credentials and record the login."""
+    """Check credentials and record the login, made by the user who just proved who they are."""
     user = check_credentials(username, password)
+    act_as(user)
     with audit.action(db.session, "auth.login", "password verified"):
         user.failed_logins = 0
         user.last_login_at = utcnow()

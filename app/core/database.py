@@ -38,13 +38,20 @@ def grant_app_role(connection, app_role: str | None) -> None:
     journal and only INSERT on the audit log; it owns nothing, so it cannot alter or disable triggers."""
     if connection.dialect.name != "postgresql" or not app_role:
         return
-    owner = connection.exec_driver_sql("SELECT current_user").scalar()
-    if app_role == owner:
+    if app_role == connection.exec_driver_sql("SELECT current_user").scalar():
         return
     role = connection.dialect.identifier_preparer.quote(app_role)
-    connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {role}")
-    connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
-    connection.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}")
-    connection.exec_driver_sql(f"REVOKE UPDATE ON audit_log, audit_journal, alembic_version FROM {role}")
-    connection.exec_driver_sql(f"REVOKE INSERT ON audit_journal, alembic_version FROM {role}")
-    connection.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    present = set(connection.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").scalars())
+    read_only = sorted(present & {"audit_journal", "alembic_version"})
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+        f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    if "audit_log" in present:
+        statements.append(f"REVOKE UPDATE ON audit_log FROM {role}")
+    if read_only:
+        statements.append(f"REVOKE INSERT, UPDATE ON {', '.join(read_only)} FROM {role}")
+    for statement in statements:
+        connection.exec_driver_sql(statement)

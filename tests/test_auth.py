@@ -1,0 +1,172 @@
+"""Login, lockout, idle timeout, sessions and Bearer tokens."""
+
+import datetime as dt
+import time
+
+from app.auth.models import User
+from tests.conftest import PASSWORD, audit_rows, count_audit
+
+
+def _user(session, username) -> User:
+    session.expire_all()
+    return session.query(User).filter_by(username=username).one()
+
+
+def test_login_sets_httponly_samesite_session_and_audits(client, make_user, login, session):
+    make_user("tech1")
+    response = login("tech1")
+    assert response.status_code == 200
+    assert response.json["username"] == "tech1" and response.json["roles"] == ["technician"]
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    entries = audit_rows(session, action="auth.login")
+    assert [e["actor_username"] for e in entries] == ["tech1"]
+    assert entries[0]["reason"] == "password verified"
+    assert client.get("/api/v1/me").json["username"] == "tech1"
+
+
+def test_wrong_password_is_401_counts_and_is_audited(client, make_user, login, session):
+    make_user("tech1")
+    response = login("tech1", "not the password")
+    assert response.status_code == 401
+    assert response.json["message"] == "login refused: wrong username or password"
+    assert set(response.json) == {"code", "status", "message", "errors"}
+    assert _user(session, "tech1").failed_logins == 1
+    [entry] = audit_rows(session, action="auth.login_failed")
+    assert entry["entity_id"] == str(_user(session, "tech1").id)
+    assert entry["changes"] == {"failed_logins": [0, 1]}
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_unknown_user_failed_login_is_audited_without_entity(login, session):
+    assert login("nobody").status_code == 401
+    [entry] = audit_rows(session, action="auth.login_failed")
+    assert entry["entity_id"] is None and entry["changes"] == {"username": "nobody"}
+    assert entry["actor_username"] == "anonymous"
+
+
+def test_five_failures_lock_until_admin_unlocks(client, app, make_user, login, session):
+    user_id = make_user("tech1")
+    for _ in range(5):
+        assert login("tech1", "not the password").status_code == 401
+    assert _user(session, "tech1").locked
+    assert len(audit_rows(session, action="auth.lockout")) == 1
+    locked = login("tech1")
+    assert locked.status_code == 401 and "locked" in locked.json["message"]
+    assert len(audit_rows(session, action="auth.login_refused_locked")) == 1
+
+    make_user("boss", roles=["admin"])
+    assert login("boss").status_code == 200
+    refused = client.post(f"/api/v1/users/{user_id}/unlock", json={})
+    assert refused.status_code == 422 and "reason" in refused.json["errors"]["json"]
+    unlocked = client.post(f"/api/v1/users/{user_id}/unlock", json={"reason": "user called the help desk"})
+    assert unlocked.status_code == 200 and unlocked.json["locked"] is False
+    [entry] = audit_rows(session, action="user.unlock")
+    assert entry["reason"] == "user called the help desk" and entry["actor_username"] == "boss"
+    assert login("tech1").status_code == 200
+
+
+def test_success_resets_the_failure_count(make_user, login, session):
+    make_user("tech1")
+    for _ in range(4):
+        login("tech1", "not the password")
+    assert login("tech1").status_code == 200
+    assert _user(session, "tech1").failed_logins == 0
+    for _ in range(4):
+        login("tech1", "not the password")
+    assert not _user(session, "tech1").locked
+
+
+def test_deactivated_user_cannot_log_in(client, make_user, login, admin, session):
+    user_id = make_user("tech1")
+    assert client.post(f"/api/v1/users/{user_id}/deactivate", json={"reason": "left the unit"}).status_code == 200
+    response = login("tech1")
+    assert response.status_code == 401 and "deactivated" in response.json["message"]
+
+
+def test_session_expires_after_idle_timeout(app, client, make_user, login):
+    make_user("tech1")
+    assert login("tech1").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
+    lifetime = app.permanent_session_lifetime
+    app.permanent_session_lifetime = dt.timedelta(seconds=1)
+    try:
+        assert client.get("/api/v1/me").status_code == 200
+        time.sleep(2.2)  # the signed cookie carries its time; the server refuses it once older than the lifetime
+        assert client.get("/api/v1/me").status_code == 401
+    finally:
+        app.permanent_session_lifetime = lifetime
+
+
+def test_idle_timeout_default_is_fifteen_minutes(app):
+    assert app.permanent_session_lifetime == dt.timedelta(minutes=15)
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is True
+
+
+def test_logout_ends_session_and_is_audited(client, make_user, login, session):
+    make_user("tech1")
+    login("tech1")
+    assert client.post("/api/v1/auth/logout").status_code == 204
+    assert client.get("/api/v1/me").status_code == 401
+    assert [e["actor_username"] for e in audit_rows(session, action="auth.logout")] == ["tech1"]
+
+
+def test_bad_login_input_is_422_and_writes_nothing(client, session):
+    before = count_audit(session)
+    response = client.post("/api/v1/auth/login", json={"username": "x"})
+    assert response.status_code == 422
+    assert "password" in response.json["message"] and response.json["errors"]["json"]["password"]
+    assert count_audit(session) == before
+
+
+def test_bearer_token_authenticates_and_can_be_revoked(app, client, make_user, login, session):
+    make_user("tech1")
+    login("tech1")
+    issued = client.post("/api/v1/tokens", json={"name": "label printer"})
+    assert issued.status_code == 201
+    token = issued.json["token"]
+    assert token.startswith("cbt_")
+    stored = _user(session, "tech1").tokens[0]
+    assert stored.token_hash != token and token not in str(audit_rows(session, action="token.issue"))
+
+    other = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert other.get("/api/v1/me", headers=headers).json["username"] == "tech1"
+    revoked = client.post(f"/api/v1/tokens/{issued.json['id']}/revoke", json={"reason": "printer replaced"})
+    assert revoked.status_code == 200 and revoked.json["revoked_at"]
+    refused = other.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 401 and "revoked" in refused.json["message"]
+    assert other.get("/api/v1/me", headers={"Authorization": "Bearer cbt_forged"}).status_code == 401
+
+
+def test_token_of_another_user_cannot_be_revoked(client, make_user, login):
+    make_user("tech1")
+    make_user("tech2")
+    login("tech1")
+    token_id = client.post("/api/v1/tokens", json={"name": "mine"}).json["id"]
+    client.post("/api/v1/auth/logout")
+    login("tech2")
+    response = client.post(f"/api/v1/tokens/{token_id}/revoke", json={"reason": "not mine"})
+    assert response.status_code == 404
+
+
+def test_login_page_shows_error_and_counts_failure(client, make_user, session):
+    make_user("tech1")
+    page = client.post("/login", data={"username": "tech1", "password": "wrong password!"})
+    assert page.status_code == 401 and b"wrong username or password" in page.data
+    assert _user(session, "tech1").failed_logins == 1
+    ok = client.post("/login", data={"username": "tech1", "password": PASSWORD})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/dashboard")
+
+
+def test_pages_redirect_to_login_when_logged_out(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/login?next=/dashboard" in response.headers["Location"]
+
+
+def test_unsafe_next_is_ignored(client, make_user):
+    make_user("tech1")
+    response = client.post("/login?next=//evil.example/x", data={"username": "tech1", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/dashboard")
+
+
