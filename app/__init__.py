@@ -63,8 +63,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup import backup_command
     from app.demo import demo_cli
     from audit.cli import audit_cli
 
-    for group in (users_cli, audit_cli, demo_cli):
-        app.cli.add_command(group)
+    for command in (users_cli, audit_cli, demo_cli, backup_command):
+        app.cli.add_command(command)

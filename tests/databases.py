@@ -14,6 +14,8 @@ NO_POSTGRES = "CELLBANK_TEST_POSTGRES_URL is not set (e.g. postgresql+psycopg://
 
 @dataclass
 class TestDatabase:
+    __test__ = False  # not a test class
+
     backend: str
     app_url: str
     owner_url: str

@@ -1,7 +1,8 @@
 """Command line: users create and demo load (audit verify/checkpoint: tests/audit)."""
 
 from app.auth.models import User
-from tests.conftest import PASSWORD, audit_rows
+from tests.conftest import PASSWORD, audit_rows, make_app, migrate
+from tests.databases import TestDatabase
 
 
 def test_users_create(app, connection, session):
@@ -28,3 +29,25 @@ def test_demo_load_once(app, connection, session):
     second = runner.invoke(args=["demo", "load"])
     assert "nothing loaded" in second.output
     assert session.query(User).count() == 5
+
+
+def test_backup_copies_sqlite_and_verifies_the_copy(tmp_path):
+    source = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    app = make_app(TestDatabase("sqlite", source, source, lambda: None))
+    migrate(app)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    out = tmp_path / "copy.sqlite3"
+    result = runner.invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "OK: 5 audit entries verified" in result.output
+    again = runner.invoke(args=["backup", "--out", str(out)])
+    assert again.exit_code != 0 and "never overwrite" in again.output
+
+
+def test_backup_on_postgresql_points_to_pg_dump(app, database, tmp_path):
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(tmp_path / "x")])
+    if database.backend == "sqlite":
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code != 0 and "pg_dump" in result.output
