@@ -1,6 +1,7 @@
 """Reading the trail: filters, pagination, the verify endpoint and the page."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from tests.conftest import count_audit
 
@@ -74,3 +75,10 @@ def test_audit_page_is_for_qa_and_admin_only(client, make_user, login):
     make_user("tech1")
     login("tech1")
     assert client.get("/audit").status_code == 403
+
+
+def test_audit_page_shows_times_in_the_site_zone(app, client, make_user, login):
+    _setup(client, make_user, login)
+    html = client.get("/audit").data.decode()
+    zone = "CET" if dt.datetime.now(ZoneInfo(app.config["TIMEZONE"])).dst() == dt.timedelta(0) else "CEST"
+    assert f" {zone}</time>" in html and 'datetime="20' in html

@@ -1,5 +1,6 @@
 """Dashboard and the pieces every page shares."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
@@ -12,9 +13,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 @bp.app_template_filter("localtime")
 def localtime(moment) -> str:
-    """Show a UTC time in the site's time zone."""
-    if moment is None:
+    """Show a UTC time (a datetime or an ISO-8601 string) in the site's time zone."""
+    if not moment:
         return ""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 

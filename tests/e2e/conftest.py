@@ -1,0 +1,81 @@
+"""E2E fixtures: a live server on its own committed database per backend, and the system Chromium."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+import audit
+from app.extensions import db
+from tests.conftest import BACKENDS, PASSWORD, make_app, migrate
+from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+class LiveServer:
+    """A running app: its base URL, and users created through the real operation."""
+
+    def __init__(self, app, url: str):
+        self.app, self.url = app, url
+
+    def create_user(self, username: str, roles=("technician",), password: str = PASSWORD) -> int:
+        from app.auth.operations import create_user
+        from app.core.transaction import unit_of_work
+
+        with self.app.app_context():
+            audit.set_actor(db.session, None, "test-setup")
+            with unit_of_work():
+                user = create_user(username, username.title() + " Tester", password, list(roles))
+            return user.id
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live_server(request, tmp_path_factory):
+    """The app with CSRF on, served by werkzeug in a thread on a fresh, committed database."""
+    if request.param == "postgresql" and not POSTGRES_ADMIN_URL:
+        pytest.skip(NO_POSTGRES)
+    database = create_database(request.param, tmp_path_factory.mktemp("e2e"))
+    try:
+        app = make_app(database, WTF_CSRF_ENABLED=True)
+        migrate(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+            with app.app_context():
+                db.engine.dispose()
+    finally:
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, headless; Playwright never downloads a browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); the e2e tests drive the system Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) per test, its URLs relative to the live server."""
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
