@@ -2,7 +2,7 @@
 
 from flask import session
 from flask.views import MethodView
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from app.core.permissions import ADMIN, require_login, require_roles
 from app.extensions import db
 
 from . import operations
+from .loading import start_session
 from .models import User
 from .schemas import (
     IssuedTokenSchema,
@@ -23,13 +24,6 @@ from .schemas import (
 )
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Login, users, roles and API tokens")
-
-
-def start_session(user: User) -> None:
-    """Open a fresh session cookie for this user (also used by the login page)."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
 
 
 @blp.route("/auth/login")

@@ -1,6 +1,7 @@
 """Who is making this request: session cookie or personal Bearer token; name them to the audit trail."""
 
-from flask_login import current_user
+from flask import session
+from flask_login import current_user, login_user
 
 from app.core.errors import AuthenticationFailed, LoginRequired
 from app.extensions import db, login_manager
@@ -33,3 +34,10 @@ def unauthorized():
 
 def name_request_actor() -> None:
     act_as(current_user)
+
+
+def start_session(user: User) -> None:
+    """Open a fresh session cookie for this user; it ends after the idle timeout."""
+    session.clear()
+    login_user(user)
+    session.permanent = True

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.signatures import operations as signing
 
 from . import operations
-from .api import start_session
 from .forms import LoginForm, ReasonForm, RolesForm, SignForm, UserCreateForm
+from .loading import start_session
 from .models import User
 
 bp = Blueprint("auth", __name__, template_folder="templates")
