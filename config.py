@@ -53,6 +53,10 @@ class Config:
         self.IDLE_TIMEOUT_MINUTES = int(_env("CELLBANK_IDLE_TIMEOUT_MINUTES", "15"))
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=self.IDLE_TIMEOUT_MINUTES)
         self.SESSION_COOKIE_SECURE = _env("CELLBANK_SECURE_COOKIES", "0") == "1"
+        #: donor eligibility: markers that must be negative, and the serology retest delay after donation
+        self.DONOR_REQUIRED_MARKERS = tuple(_env("CELLBANK_DONOR_REQUIRED_MARKERS", "HIV,HBV,HCV,HTLV,syphilis")
+                                            .split(","))
+        self.SEROLOGY_RETEST_DAYS = int(_env("CELLBANK_SEROLOGY_RETEST_DAYS", "180"))
         self.CHECKPOINT_KEY = _env("CELLBANK_CHECKPOINT_KEY", str(Path.home() / ".cellbank" / "checkpoint_ed25519.pem"))
 
 

@@ -44,11 +44,12 @@ def register_blueprints(app: Flask) -> None:
     from app.audit_trail import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.donors import api as donors_api
     from app.extensions import api, csrf
     from app.signatures import api as signatures_api
     from app.web import views as web_views
 
-    for module in (auth_api, signatures_api, audit_api):
+    for module in (auth_api, signatures_api, audit_api, donors_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, audit_views):

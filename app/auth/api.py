@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core.permissions import ADMIN, require_login, require_roles
+from app.core.schemas import ReasonSchema
 from app.extensions import db
 
 from . import operations
@@ -15,7 +16,6 @@ from .models import User
 from .schemas import (
     IssuedTokenSchema,
     LoginSchema,
-    ReasonSchema,
     RolesChangeSchema,
     TokenCreateSchema,
     TokenSchema,

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.permissions import ROLES
+from app.core.schemas import ReasonSchema
 
 
 class LoginSchema(Schema):
@@ -36,10 +37,6 @@ class UserCreateSchema(Schema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
     roles = RoleList(required=True)
-
-
-class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
 
 
 class RolesChangeSchema(ReasonSchema):

@@ -1,0 +1,30 @@
+"""The donor eligibility rule, as a pure function: which requirements are unmet."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+
+def unmet_requirements(tests: Iterable, donation_dates: list[dt.date], required_markers: Iterable[str],
+                       retest_days: int) -> list[str]:
+    """Every required marker must be negative, and for each donation either NAT was done on the donation
+    sample (same day) or serology was repeated at least `retest_days` after donation."""
+    tests = list(tests)
+    problems = []
+    if not donation_dates:
+        problems.append("no donation (procurement) is recorded for this donor")
+    for marker in required_markers:
+        results = [t for t in tests if t.marker == marker]
+        if not results:
+            problems.append(f"{marker}: no screening result")
+            continue
+        bad = [t for t in results if t.result != "negative"]
+        if bad:
+            problems.append(f"{marker}: {bad[0].result} {bad[0].method} result of {bad[0].sample_date}")
+            continue
+        for donated in donation_dates:
+            nat = any(t.method == "NAT" and t.sample_date == donated for t in results)
+            retest = any(t.method == "serology" and (t.sample_date - donated).days >= retest_days for t in results)
+            if not (nat or retest):
+                problems.append(f"{marker}: neither NAT on the donation sample of {donated} nor serology repeated "
+                                f"{retest_days} days or more after it")
+    return problems

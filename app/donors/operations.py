@@ -1,0 +1,117 @@
+"""Rules for donors, screening, eligibility and procurements."""
+
+import datetime as dt
+
+from flask import current_app
+
+import audit
+from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.types import utcnow
+from app.extensions import db
+from app.signatures.operations import sign
+
+from .din import allocate_din
+from .eligibility import unmet_requirements
+from .models import MARKERS, Donor, Procurement, ScreeningTest
+
+
+def get_donor(donor_id: int) -> Donor:
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(f"no donor with id {donor_id}")
+    return donor
+
+
+def get_procurement(procurement_id: int) -> Procurement:
+    procurement = db.session.get(Procurement, procurement_id)
+    if procurement is None:
+        raise NotFound(f"no procurement with id {procurement_id}")
+    return procurement
+
+
+def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
+    """Register a donor under a pseudonymous code."""
+    code = code.strip().upper()
+    if db.session.query(Donor).filter_by(code=code).first() is not None:
+        raise RuleViolation(f"donor code {code} is already used")
+    donor = Donor(code=code, consent_date=consent_date, consent_scope=consent_scope.strip(), eligibility="pending")
+    with audit.action(db.session, "donor.create"):
+        db.session.add(donor)
+    return donor
+
+
+def _require_consent(donor: Donor, doing: str) -> None:
+    if donor.consent_withdrawn:
+        raise RuleViolation(f"donor {donor.code} withdrew consent: {doing} is not allowed")
+
+
+def add_screening_test(donor: Donor, marker: str, method: str, sample_date: dt.date, result: str) -> ScreeningTest:
+    """Record a screening result; a decided eligibility goes back to pending for QA to decide again."""
+    if marker not in MARKERS:
+        raise InvalidInput(f"unknown marker {marker}; markers are {', '.join(MARKERS)}", {"marker": ["unknown"]})
+    test = ScreeningTest(donor=donor, marker=marker, method=method, sample_date=sample_date, result=result)
+    with audit.action(db.session, "donor.screening_test"):
+        db.session.add(test)
+    if donor.eligibility != "pending":
+        with audit.action(db.session, "donor.eligibility_reopened", "a new screening result needs a new decision"):
+            donor.eligibility = "pending"
+            donor.eligibility_signature_id = None
+    return test
+
+
+def eligibility_problems(donor: Donor) -> list[str]:
+    """Why this donor cannot be declared eligible (empty if they can)."""
+    config = current_app.config
+    problems = unmet_requirements(donor.screening_tests, [p.collected_at.date() for p in donor.procurements],
+                                  config["DONOR_REQUIRED_MARKERS"], config["SEROLOGY_RETEST_DAYS"])
+    if donor.consent_withdrawn:
+        problems.insert(0, "consent was withdrawn")
+    return problems
+
+
+def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason: str | None = None) -> Donor:
+    """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
+    if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
+        raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
+    with audit.action(db.session, "donor.eligibility_decision", reason or meaning):
+        donor.eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
+    signature = sign(signer, password, meaning, donor, reason)
+    with audit.action(db.session, "donor.eligibility_signed", meaning):
+        donor.eligibility_signature_id = signature.id
+    return donor
+
+
+def withdraw_consent(donor: Donor, reason: str) -> Donor:
+    """Record a withdrawal: no further processing and no release of this donor's material."""
+    if donor.consent_withdrawn:
+        raise RuleViolation(f"donor {donor.code} already withdrew consent")
+    with audit.action(db.session, "donor.consent_withdrawn", reason):
+        donor.consent_withdrawn_at = utcnow()
+    return donor
+
+
+def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
+    """Record a procurement and give it the next DIN."""
+    _require_consent(donor, "a new procurement")
+    collected_at = data["collected_at"]
+    din = allocate_din(current_app.config["FIN"], collected_at.year)
+    procurement = Procurement(donor=donor, din=din, collected_by_id=collected_by.id, **data)
+    with audit.action(db.session, "procurement.create"):
+        db.session.add(procurement)
+    return procurement
+
+
+def receive_procurement(procurement: Procurement, receiver, received_at: dt.datetime,
+                        temperature_c) -> Procurement:
+    """Record receipt at the lab, by someone other than the collector."""
+    if procurement.received_at is not None:
+        raise RuleViolation(f"procurement {procurement.din} was already received")
+    if receiver.id == procurement.collected_by_id:
+        raise RuleViolation("the receipt must be recorded by someone other than the collector")
+    if received_at < procurement.collected_at:
+        raise RuleViolation("the receipt cannot be earlier than the collection")
+    with audit.action(db.session, "procurement.receive", "received at the laboratory"):
+        procurement.received_at = received_at
+        procurement.received_temperature_c = temperature_c
+        procurement.received_by_id = receiver.id
+    return procurement
