@@ -1,0 +1,162 @@
+"""Lots API: product codes, lots, children, genealogy, steps, deviations, quarantine."""
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core.errors import NotFound
+from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
+from app.core.schemas import ReasonSchema
+from app.donors.operations import get_procurement
+from app.extensions import db
+
+from . import genealogy, operations
+from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode
+from .schemas import (
+    ChildLotCreateSchema,
+    DeviationCloseSchema,
+    DeviationCreateSchema,
+    DeviationSchema,
+    GenealogySchema,
+    LotSchema,
+    ProductCodeSchema,
+    StepCloseSchema,
+    StepCreateSchema,
+    StepSchema,
+    TissueLotCreateSchema,
+)
+
+blp = Blueprint("lots_api", __name__, url_prefix="/api/v1", description="Lots, genealogy, steps, deviations")
+STAFF = (TECHNICIAN, QA)
+
+
+@blp.route("/product-codes")
+class ProductCodes(MethodView):
+    @blp.response(200, ProductCodeSchema(many=True))
+    def get(self):
+        require_login()
+        return db.session.scalars(select(ProductCode).order_by(ProductCode.code)).all()
+
+    @require_roles(ADMIN)
+    @blp.arguments(ProductCodeSchema)
+    @blp.response(201, ProductCodeSchema)
+    def post(self, data):
+        """Add an entry to the product code catalogue."""
+        return operations.create_product_code(data["code"], data["description"], data["lot_kind"])
+
+
+@blp.route("/lots")
+class Lots(MethodView):
+    @blp.response(200, LotSchema(many=True))
+    def get(self):
+        require_login()
+        return db.session.scalars(select(Lot).order_by(Lot.id)).all()
+
+    @require_roles(*STAFF)
+    @blp.arguments(TissueLotCreateSchema)
+    @blp.response(201, LotSchema)
+    def post(self, data):
+        """Create the tissue lot of a received procurement."""
+        return operations.create_tissue_lot(get_procurement(data["procurement_id"]), data["number"],
+                                            data["product_code"])
+
+
+@blp.route("/lots/<int:lot_id>")
+class LotById(MethodView):
+    @blp.response(200, LotSchema)
+    def get(self, lot_id):
+        require_login()
+        return operations.get_lot(lot_id)
+
+
+@blp.route("/lots/<int:lot_id>/children")
+class Children(MethodView):
+    @blp.response(200, LotSchema(many=True))
+    def get(self, lot_id):
+        require_login()
+        lot = operations.get_lot(lot_id)
+        return db.session.scalars(select(Lot).join(LotParent, LotParent.child_id == Lot.id)
+                                  .where(LotParent.parent_id == lot.id).order_by(Lot.id)).all()
+
+    @require_roles(*STAFF)
+    @blp.arguments(ChildLotCreateSchema)
+    @blp.response(201, LotSchema)
+    def post(self, data, lot_id):
+        """Derive a child lot (passage, cell bank, drug product) from this lot and optional further parents."""
+        parents = [operations.get_lot(lot_id)] + [operations.get_lot(i) for i in data.pop("other_parent_ids")]
+        return operations.derive_lot(parents, data)
+
+
+@blp.route("/lots/<int:lot_id>/genealogy")
+class Genealogy(MethodView):
+    @blp.response(200, GenealogySchema)
+    def get(self, lot_id):
+        """Every ancestor and descendant, with parent → child edges."""
+        require_login()
+        return genealogy.graph(operations.get_lot(lot_id))
+
+
+@blp.route("/lots/<int:lot_id>/steps")
+class Steps(MethodView):
+    @blp.response(200, StepSchema(many=True))
+    def get(self, lot_id):
+        require_login()
+        return operations.get_lot(lot_id).steps
+
+    @require_roles(TECHNICIAN)
+    @blp.arguments(StepCreateSchema)
+    @blp.response(201, StepSchema)
+    def post(self, data, lot_id):
+        """Record a processing step performed by the caller, with the material lots consumed."""
+        return operations.add_step(operations.get_lot(lot_id), current_user, data)
+
+
+@blp.route("/steps/<int:step_id>/close")
+class StepClose(MethodView):
+    @require_roles(TECHNICIAN)
+    @blp.arguments(StepCloseSchema)
+    @blp.response(200, StepSchema)
+    def post(self, data, step_id):
+        step = db.session.get(ProcessStep, step_id)
+        if step is None:
+            raise NotFound(f"no processing step with id {step_id}")
+        return operations.close_step(step, current_user, data["ended_at"], data["observations"])
+
+
+@blp.route("/lots/<int:lot_id>/deviations")
+class Deviations(MethodView):
+    @blp.response(200, DeviationSchema(many=True))
+    def get(self, lot_id):
+        require_login()
+        return operations.get_lot(lot_id).deviations
+
+    @blp.arguments(DeviationCreateSchema)
+    @blp.response(201, DeviationSchema)
+    def post(self, data, lot_id):
+        """Anyone may open a deviation."""
+        require_login()
+        return operations.open_deviation(operations.get_lot(lot_id), current_user, data["description"])
+
+
+@blp.route("/deviations/<int:deviation_id>/close")
+class DeviationClose(MethodView):
+    @require_roles(QA)
+    @blp.arguments(DeviationCloseSchema)
+    @blp.response(200, DeviationSchema)
+    def post(self, data, deviation_id):
+        """QA closes a deviation with its resolution and an e-signature."""
+        deviation = db.session.get(Deviation, deviation_id)
+        if deviation is None:
+            raise NotFound(f"no deviation with id {deviation_id}")
+        return operations.close_deviation(deviation, current_user, data["password"], data["resolution"])
+
+
+@blp.route("/lots/<int:lot_id>/quarantine")
+class Quarantine(MethodView):
+    @require_roles(*STAFF)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, LotSchema)
+    def post(self, data, lot_id):
+        """Processing finished: the lot waits in quarantine for QC and QA."""
+        return operations.submit_to_quarantine(operations.get_lot(lot_id), data["reason"])

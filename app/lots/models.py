@@ -1,0 +1,128 @@
+"""Product codes, lots, their parents (a DAG), process steps with consumed materials, and deviations."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.types import UTCDateTime, utcnow
+from app.extensions import db
+
+KINDS = ("tissue", "culture_passage", "master_cell_bank", "working_cell_bank", "drug_product")
+STATES = ("in_process", "quarantine", "released", "rejected", "recalled", "expired")
+
+
+class ProductCode(db.Model):
+    """An entry of the facility's ISBT 128 product code catalogue."""
+
+    __tablename__ = "product_codes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ISBT 128 product code: a letter (S for cellular therapy, A-D local) and 4 digits
+    code: Mapped[str] = mapped_column(String(5), unique=True)
+    description: Mapped[str] = mapped_column(String(300))
+    lot_kind: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Lot(db.Model):
+    __tablename__ = "lots"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    din: Mapped[str] = mapped_column(String(13), index=True)
+    product_code: Mapped[str] = mapped_column(ForeignKey("product_codes.code"))
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), nullable=True)
+    passage: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    population_doublings: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="in_process")
+    #: the specification version the lot is judged against, fixed at its first QC result
+    specification_id: Mapped[int | None] = mapped_column(ForeignKey("specifications.id"), nullable=True)
+    decision_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    steps: Mapped[list["ProcessStep"]] = relationship(back_populates="lot", order_by="ProcessStep.id")
+    deviations: Mapped[list["Deviation"]] = relationship(back_populates="lot", order_by="Deviation.id")
+    qc_results: Mapped[list["QcResult"]] = relationship(order_by="QcResult.id", viewonly=True)  # noqa: F821
+
+    __signature_meanings__ = ("released for clinical use", "rejected")
+    __signer_roles__ = ("qa",)
+
+    def signed_content(self) -> dict:
+        """What a release or rejection vouches for: the lot's identity, state and current QC results."""
+        results = [r for r in self.qc_results if r.superseded_by_id is None]
+        return {"number": self.number, "kind": self.kind, "din": self.din, "product_code": self.product_code,
+                "state": self.state, "specification_id": self.specification_id,
+                "qc_results": [r.summary() for r in results]}
+
+
+class LotParent(db.Model):
+    __tablename__ = "lot_parents"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("child_id", "parent_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+
+
+class ProcessStep(db.Model):
+    __tablename__ = "process_steps"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    step_type: Mapped[str] = mapped_column(String(100))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    equipment: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    observations: Mapped[str] = mapped_column(Text, default="")
+
+    lot: Mapped[Lot] = relationship(back_populates="steps")
+    materials: Mapped[list["StepMaterial"]] = relationship(order_by="StepMaterial.id")
+
+
+class StepMaterial(db.Model):
+    __tablename__ = "step_materials"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("process_steps.id"), index=True)
+    material_lot_id: Mapped[int] = mapped_column(ForeignKey("material_lots.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    unit: Mapped[str] = mapped_column(String(20))
+
+
+class Deviation(db.Model):
+    __tablename__ = "deviations"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    #: manual, or oos when an out-of-specification QC result opened it
+    origin: Mapped[str] = mapped_column(String(20), default="manual")
+    qc_result_id: Mapped[int | None] = mapped_column(ForeignKey("qc_results.id"), nullable=True)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closure_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
+
+    lot: Mapped[Lot] = relationship(back_populates="deviations")
+
+    __signature_meanings__ = ("deviation closed",)
+    __signer_roles__ = ("qa",)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def signed_content(self) -> dict:
+        return {"lot_id": self.lot_id, "description": self.description, "origin": self.origin,
+                "resolution": self.resolution, "closed_at": self.closed_at}

@@ -1,0 +1,166 @@
+"""Rules for lots: creation from a procurement, derivation, processing steps, deviations, state changes."""
+
+from sqlalchemy import select
+
+import audit
+from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.types import utcnow
+from app.donors.models import Donor, Procurement
+from app.extensions import db
+from app.materials.models import MaterialLot
+from app.materials.operations import unusable_because
+from app.signatures.operations import sign
+
+from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
+
+CLOSED_STATES = ("rejected", "recalled", "expired")
+
+
+def get_lot(lot_id: int) -> Lot:
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        raise NotFound(f"no lot with id {lot_id}")
+    return lot
+
+
+def donors_of(lot: Lot) -> list[Donor]:
+    """The donors whose donations this lot comes from (through its DIN)."""
+    return list(db.session.scalars(select(Donor).join(Procurement).where(Procurement.din == lot.din).distinct()))
+
+
+def _require_processing_allowed(lot: Lot) -> None:
+    withdrawn = [d.code for d in donors_of(lot) if d.consent_withdrawn]
+    if withdrawn:
+        raise RuleViolation(f"donor {', '.join(withdrawn)} withdrew consent: no further processing of lot {lot.number}")
+
+
+def create_product_code(code: str, description: str, lot_kind: str) -> ProductCode:
+    """Add an entry to the facility's product code catalogue."""
+    if db.session.scalar(select(ProductCode.id).where(ProductCode.code == code)) is not None:
+        raise RuleViolation(f"product code {code} is already in the catalogue")
+    product = ProductCode(code=code, description=description, lot_kind=lot_kind, active=True)
+    with audit.action(db.session, "product_code.create"):
+        db.session.add(product)
+    return product
+
+
+def _product_code(code: str, kind: str) -> ProductCode:
+    product = db.session.scalar(select(ProductCode).where(ProductCode.code == code))
+    if product is None or not product.active:
+        raise InvalidInput(f"product code {code} is not in the catalogue", {"product_code": ["unknown"]})
+    if product.lot_kind != kind:
+        raise InvalidInput(f"product code {code} is for {product.lot_kind} lots, not {kind}",
+                           {"product_code": ["wrong kind"]})
+    return product
+
+
+def _unique_number(number: str) -> str:
+    number = number.strip().upper()
+    if db.session.scalar(select(Lot.id).where(Lot.number == number)) is not None:
+        raise RuleViolation(f"lot number {number} is already used")
+    return number
+
+
+def create_tissue_lot(procurement: Procurement, number: str, product_code: str) -> Lot:
+    """The first lot of a donation: the received tissue."""
+    if procurement.received_at is None:
+        raise RuleViolation(f"procurement {procurement.din} has not been received at the laboratory")
+    if procurement.donor.consent_withdrawn:
+        raise RuleViolation(f"donor {procurement.donor.code} withdrew consent: no processing")
+    _product_code(product_code, "tissue")
+    lot = Lot(number=_unique_number(number), kind="tissue", din=procurement.din, product_code=product_code,
+              procurement_id=procurement.id, passage=None, state="in_process")
+    with audit.action(db.session, "lot.create"):
+        db.session.add(lot)
+    return lot
+
+
+def derive_lot(parents: list[Lot], data: dict) -> Lot:
+    """A child lot (passage, cell bank, drug product) from one or more parent lots of one donation."""
+    if not parents:
+        raise InvalidInput("a derived lot needs at least one parent", {"parent_ids": ["empty"]})
+    dins = {p.din for p in parents}
+    if len(dins) > 1:
+        raise RuleViolation("parents come from different donations (DINs " + ", ".join(sorted(dins)) + "): pooling "
+                            "is not supported")
+    for parent in parents:
+        if parent.state in CLOSED_STATES:
+            raise RuleViolation(f"parent lot {parent.number} is {parent.state}")
+        _require_processing_allowed(parent)
+    if data["kind"] == "tissue":
+        raise InvalidInput("tissue lots come from a procurement, not from parents", {"kind": ["tissue"]})
+    _product_code(data["product_code"], data["kind"])
+    lot = Lot(number=_unique_number(data["number"]), kind=data["kind"], din=dins.pop(),
+              product_code=data["product_code"], passage=data.get("passage"),
+              population_doublings=data.get("population_doublings"), state="in_process")
+    with audit.action(db.session, "lot.derive"):
+        db.session.add(lot)
+        db.session.flush()
+        db.session.add_all(LotParent(child_id=lot.id, parent_id=p.id) for p in parents)
+    return lot
+
+
+def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
+    """Record a processing step and the material lots it consumed (each must be usable that day)."""
+    if lot.state != "in_process":
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: processing steps are recorded only in process")
+    _require_processing_allowed(lot)
+    consumed = []
+    for item in data.get("materials", []):
+        material = db.session.get(MaterialLot, item["material_id"])
+        if material is None:
+            raise NotFound(f"no material lot with id {item['material_id']}")
+        if why := unusable_because(material, data["started_at"].date()):
+            raise RuleViolation(f"{why}: it cannot be consumed")
+        consumed.append(StepMaterial(material_lot_id=material.id, quantity=item["quantity"], unit=item["unit"]))
+    if data.get("ended_at") and data["ended_at"] < data["started_at"]:
+        raise InvalidInput("a step cannot end before it starts", {"ended_at": ["before started_at"]})
+    step = ProcessStep(lot=lot, operator_id=operator.id, step_type=data["step_type"], equipment=data["equipment"],
+                       started_at=data["started_at"], ended_at=data.get("ended_at"),
+                       observations=data.get("observations", ""), materials=consumed)
+    with audit.action(db.session, "lot.step"):
+        db.session.add(step)
+    return step
+
+
+def close_step(step: ProcessStep, closer, ended_at, observations: str | None) -> ProcessStep:
+    if step.ended_at is not None:
+        raise RuleViolation(f"step {step.id} is already closed")
+    if closer.id != step.operator_id:
+        raise RuleViolation("a step is closed by the operator who performed it")
+    if ended_at < step.started_at:
+        raise InvalidInput("a step cannot end before it starts", {"ended_at": ["before started_at"]})
+    with audit.action(db.session, "lot.step_close", "step finished"):
+        step.ended_at = ended_at
+        if observations:
+            step.observations = (step.observations + "\n" + observations).strip()
+    return step
+
+
+def open_deviation(lot: Lot, opener, description: str) -> Deviation:
+    deviation = Deviation(lot_id=lot.id, description=description, origin="manual", opened_by_id=opener.id)
+    with audit.action(db.session, "deviation.open"):
+        db.session.add(deviation)
+    return deviation
+
+
+def close_deviation(deviation: Deviation, signer, password: str, resolution: str) -> Deviation:
+    """QA closes a deviation with its resolution and an e-signature."""
+    if not deviation.is_open:
+        raise RuleViolation(f"deviation {deviation.id} is already closed")
+    with audit.action(db.session, "deviation.close", resolution):
+        deviation.resolution = resolution
+        deviation.closed_at = utcnow()
+    signature = sign(signer, password, "deviation closed", deviation, resolution)
+    with audit.action(db.session, "deviation.close_signed", "deviation closed"):
+        deviation.closure_signature_id = signature.id
+    return deviation
+
+
+def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
+    """Processing is finished: the lot waits in quarantine for QC and QA's decision."""
+    if lot.state != "in_process":
+        raise RuleViolation(f"lot {lot.number} is {lot.state}, not in process")
+    with audit.action(db.session, "lot.quarantine", reason):
+        lot.state = "quarantine"
+    return lot

@@ -1,0 +1,1 @@
+"""Reagent and material lots: received in quarantine, approved or rejected by QA, consumed only when usable."""

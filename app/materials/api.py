@@ -1,0 +1,49 @@
+"""Materials API: register, list, and QA's signed decision."""
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.extensions import db
+
+from . import operations
+from .models import MaterialLot
+from .schemas import MaterialCreateSchema, MaterialDecisionSchema, MaterialSchema
+
+blp = Blueprint("materials_api", __name__, url_prefix="/api/v1", description="Reagent and material lots")
+
+
+@blp.route("/materials")
+class Materials(MethodView):
+    @blp.response(200, MaterialSchema(many=True))
+    def get(self):
+        require_login()
+        return db.session.scalars(select(MaterialLot).order_by(MaterialLot.id)).all()
+
+    @require_roles(TECHNICIAN, QA)
+    @blp.arguments(MaterialCreateSchema)
+    @blp.response(201, MaterialSchema)
+    def post(self, data):
+        """Register a received lot (quarantine until QA decides)."""
+        return operations.receive_material(data)
+
+
+@blp.route("/materials/<int:material_id>")
+class MaterialById(MethodView):
+    @blp.response(200, MaterialSchema)
+    def get(self, material_id):
+        require_login()
+        return operations.get_material(material_id)
+
+
+@blp.route("/materials/<int:material_id>/decision")
+class MaterialDecision(MethodView):
+    @require_roles(QA)
+    @blp.arguments(MaterialDecisionSchema)
+    @blp.response(200, MaterialSchema)
+    def post(self, data, material_id):
+        """QA approves or rejects the lot with an e-signature."""
+        return operations.decide(operations.get_material(material_id), current_user, data["password"],
+                                 data["meaning"], data["reason"])

@@ -1,0 +1,34 @@
+"""A reagent or material lot from a supplier."""
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.types import UTCDateTime, utcnow
+from app.extensions import db
+
+STATUSES = ("quarantine", "approved", "rejected")
+
+
+class MaterialLot(db.Model):
+    __tablename__ = "material_lots"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("supplier", "catalogue_number", "supplier_lot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    supplier: Mapped[str] = mapped_column(String(200))
+    catalogue_number: Mapped[str] = mapped_column(String(100))
+    supplier_lot: Mapped[str] = mapped_column(String(100))
+    expiry: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="quarantine")
+    decision_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __signature_meanings__ = ("approved for use", "rejected")
+    __signer_roles__ = ("qa",)
+
+    def signed_content(self) -> dict:
+        return {"name": self.name, "supplier": self.supplier, "catalogue_number": self.catalogue_number,
+                "supplier_lot": self.supplier_lot, "expiry": self.expiry, "status": self.status}

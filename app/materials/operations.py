@@ -1,0 +1,54 @@
+"""Rules for material lots: QA decides, and only approved, unexpired lots may be consumed."""
+
+import datetime as dt
+
+import audit
+from app.core.errors import NotFound, RuleViolation
+from app.extensions import db
+from app.signatures.operations import sign
+
+from .models import MaterialLot
+
+
+def get_material(material_id: int) -> MaterialLot:
+    material = db.session.get(MaterialLot, material_id)
+    if material is None:
+        raise NotFound(f"no material lot with id {material_id}")
+    return material
+
+
+def receive_material(data: dict) -> MaterialLot:
+    """Register a received lot; it waits in quarantine for QA."""
+    duplicate = db.session.query(MaterialLot).filter_by(
+        supplier=data["supplier"], catalogue_number=data["catalogue_number"], supplier_lot=data["supplier_lot"]
+    ).first()
+    if duplicate is not None:
+        raise RuleViolation(f"lot {data['supplier_lot']} of {data['catalogue_number']} is already registered "
+                            f"(id {duplicate.id})")
+    material = MaterialLot(status="quarantine", **data)
+    with audit.action(db.session, "material.receive"):
+        db.session.add(material)
+    return material
+
+
+def decide(material: MaterialLot, signer, password: str, meaning: str, reason: str | None = None) -> MaterialLot:
+    """QA approves ('approved for use') or rejects ('rejected') a lot in quarantine, with an e-signature."""
+    if material.status != "quarantine":
+        raise RuleViolation(f"material lot {material.supplier_lot} is already {material.status}")
+    with audit.action(db.session, "material.decision", reason or meaning):
+        material.status = "approved" if meaning == "approved for use" else "rejected"
+    signature = sign(signer, password, meaning, material, reason)
+    with audit.action(db.session, "material.decision_signed", meaning):
+        material.decision_signature_id = signature.id
+    return material
+
+
+def unusable_because(material: MaterialLot, on: dt.date) -> str | None:
+    """Why this lot may not be consumed on that day, or None."""
+    if material.status == "rejected":
+        return f"material lot {material.supplier_lot} ({material.name}) was rejected by QA"
+    if material.status != "approved":
+        return f"material lot {material.supplier_lot} ({material.name}) is in quarantine, not approved by QA"
+    if material.expiry < on:
+        return f"material lot {material.supplier_lot} ({material.name}) expired on {material.expiry}"
+    return None

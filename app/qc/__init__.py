@@ -1,0 +1,1 @@
+"""Specifications (versioned), QC results evaluated against them, second-person verification, corrections."""

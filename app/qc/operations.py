@@ -1,0 +1,145 @@
+"""Rules for specifications and QC results."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+import audit
+from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.types import utcnow
+from app.extensions import db
+from app.lots.models import Deviation, Lot
+
+from .models import QcResult, Specification, SpecTest
+from .units import UnitMismatch, convert
+
+
+def current_specification(lot_kind: str) -> Specification | None:
+    return db.session.scalar(select(Specification).where(Specification.lot_kind == lot_kind,
+                                                         Specification.current.is_(True)))
+
+
+def create_specification(lot_kind: str, name: str, tests: list[dict]) -> Specification:
+    """Make a new version of the kind's specification; the previous version stops being current."""
+    previous = current_specification(lot_kind)
+    if previous is not None:
+        with audit.action(db.session, "specification.supersede", f"replaced by a new version of {lot_kind}"):
+            previous.current = False
+    codes = [t["code"] for t in tests]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput("each test code may appear once in a specification", {"tests": ["duplicate code"]})
+    spec = Specification(lot_kind=lot_kind, name=name, version=(previous.version + 1 if previous else 1),
+                         current=True, tests=[SpecTest(**_checked_test(t)) for t in tests])
+    with audit.action(db.session, "specification.create"):
+        db.session.add(spec)
+    return spec
+
+
+def _checked_test(test: dict) -> dict:
+    if test["kind"] == "numeric":
+        if test.get("unit") is None or (test.get("lower") is None and test.get("upper") is None):
+            raise InvalidInput(f"numeric test {test['code']} needs a unit and a lower or upper bound",
+                               {"tests": [f"{test['code']}: unit and bound required"]})
+    elif not test.get("expected"):
+        raise InvalidInput(f"qualitative test {test['code']} needs an expected result",
+                           {"tests": [f"{test['code']}: expected required"]})
+    return test
+
+
+def evaluate(test: SpecTest, spec_value: Decimal | None, text_value: str | None) -> str:
+    """'pass' or 'oos' against the test's acceptance criterion."""
+    if test.kind == "qualitative":
+        return "pass" if (text_value or "").strip().lower() == test.expected.strip().lower() else "oos"
+    low_ok = test.lower is None or (spec_value >= test.lower if test.lower_inclusive else spec_value > test.lower)
+    high_ok = test.upper is None or (spec_value <= test.upper if test.upper_inclusive else spec_value < test.upper)
+    return "pass" if low_ok and high_ok else "oos"
+
+
+def _spec_test_for(lot: Lot, code: str) -> SpecTest:
+    if lot.specification_id is None:
+        spec = current_specification(lot.kind)
+        if spec is None:
+            raise RuleViolation(f"there is no specification for {lot.kind} lots: QC cannot be recorded")
+        with audit.action(db.session, "lot.specification_fixed", f"first QC result: judged against {spec.name} "
+                          f"v{spec.version}"):
+            lot.specification_id = spec.id
+    test = db.session.scalar(select(SpecTest).where(SpecTest.specification_id == lot.specification_id,
+                                                    SpecTest.code == code))
+    if test is None:
+        raise InvalidInput(f"test {code} is not part of the specification of lot {lot.number}",
+                           {"test": ["unknown for this lot's specification"]})
+    return test
+
+
+def _measured(test: SpecTest, data: dict) -> dict:
+    """The stored value fields, converted to the spec's unit; refuse what cannot be compared."""
+    if test.kind == "qualitative":
+        if not data.get("text_value"):
+            raise InvalidInput(f"{test.code} is qualitative: give text_value", {"text_value": ["required"]})
+        return {"value": None, "unit": None, "text_value": data["text_value"], "spec_value": None}
+    if data.get("value") is None or not data.get("unit"):
+        raise InvalidInput(f"{test.code} is numeric: give value and unit", {"value": ["value and unit required"]})
+    try:
+        spec_value = convert(data["value"], data["unit"], test.unit)
+    except UnitMismatch as error:
+        raise InvalidInput(f"{test.code}: {error}", {"unit": [str(error)]}) from None
+    return {"value": data["value"], "unit": data["unit"], "text_value": None, "spec_value": spec_value}
+
+
+def record_result(lot: Lot, performer, data: dict, supersedes: QcResult | None = None) -> QcResult:
+    """Record a QC result, evaluate it, and open a deviation if it is out of specification."""
+    if lot.state not in ("in_process", "quarantine"):
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: QC results can no longer be recorded")
+    test = _spec_test_for(lot, data["test"])
+    measured = _measured(test, data)
+    result = QcResult(lot_id=lot.id, spec_test=test, outcome=evaluate(test, measured["spec_value"],
+                      measured["text_value"]), method=data["method"], instrument=data["instrument"],
+                      performed_by_id=performer.id, performed_at=data["performed_at"],
+                      supersedes_id=supersedes.id if supersedes else None,
+                      correction_reason=data.get("reason") if supersedes else None, **measured)
+    with audit.action(db.session, "qc.correct" if supersedes else "qc.record",
+                      data.get("reason") if supersedes else None):
+        db.session.add(result)
+    if result.outcome == "oos":
+        deviation = Deviation(lot_id=lot.id, origin="oos", qc_result_id=result.id, opened_by_id=performer.id,
+                              description=f"out of specification: {test.code} {_shown(result)} "
+                                          f"(criterion {test.criterion()})")
+        with audit.action(db.session, "deviation.open_oos"):
+            db.session.add(deviation)
+    return result
+
+
+def _shown(result: QcResult) -> str:
+    return result.text_value if result.value is None else f"{result.value.normalize():f} {result.unit}"
+
+
+def get_result(result_id: int) -> QcResult:
+    result = db.session.get(QcResult, result_id)
+    if result is None:
+        raise NotFound(f"no QC result with id {result_id}")
+    return result
+
+
+def verify_result(result: QcResult, verifier) -> QcResult:
+    """Second-person verification: never by the performer, only of a current result."""
+    if result.performed_by_id == verifier.id:
+        raise RuleViolation("a QC result must be verified by someone other than the person who performed it")
+    if not result.current:
+        raise RuleViolation(f"QC result {result.id} was superseded; verify the correction instead")
+    if result.verified:
+        raise RuleViolation(f"QC result {result.id} is already verified")
+    with audit.action(db.session, "qc.verify", "second-person verification"):
+        result.verified_by_id = verifier.id
+        result.verified_at = utcnow()
+    return result
+
+
+def correct_result(result: QcResult, performer, data: dict) -> QcResult:
+    """A correction supersedes the old result, which stays as it was, with the reason."""
+    if not result.current:
+        raise RuleViolation(f"QC result {result.id} is already superseded by {result.superseded_by_id}")
+    lot = db.session.get(Lot, result.lot_id)
+    correction = record_result(lot, performer, {**data, "test": result.spec_test.code}, supersedes=result)
+    with audit.action(db.session, "qc.superseded", data["reason"]):
+        result.superseded_by_id = correction.id
+    return correction

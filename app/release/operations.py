@@ -1,0 +1,94 @@
+"""Release and rejection with an e-signature; release only when every rule holds."""
+
+from sqlalchemy import select
+
+import audit
+from app.core.errors import RuleViolation
+from app.extensions import db
+from app.lots.genealogy import ancestor_ids
+from app.lots.models import Deviation, Lot
+from app.lots.operations import donors_of
+from app.qc.models import QcResult, SpecTest
+from app.signatures.operations import sign
+
+RELEASE, REJECT = "released for clinical use", "rejected"
+
+
+def _qc_blockers(lot: Lot) -> list[str]:
+    if lot.specification_id is None:
+        return ["no QC result recorded yet, so no specification version applies"]
+    required = db.session.scalars(select(SpecTest).where(SpecTest.specification_id == lot.specification_id,
+                                                         SpecTest.required.is_(True)).order_by(SpecTest.id))
+    current = {r.spec_test_id: r for r in db.session.scalars(
+        select(QcResult).where(QcResult.lot_id == lot.id, QcResult.superseded_by_id.is_(None)))}
+    problems = []
+    for test in required:
+        result = current.get(test.id)
+        if result is None:
+            problems.append(f"{test.code}: no result")
+        elif result.outcome != "pass":
+            problems.append(f"{test.code}: out of specification (criterion {test.criterion()})")
+        elif not result.verified:
+            problems.append(f"{test.code}: result not verified by a second person")
+    return problems
+
+
+def _donor_blockers(lot: Lot) -> list[str]:
+    donors = donors_of(lot)
+    if not donors:
+        return [f"no donor is linked to DIN {lot.din}"]
+    problems = []
+    for donor in donors:
+        if donor.consent_withdrawn:
+            problems.append(f"donor {donor.code} withdrew consent")
+        if donor.eligibility != "eligible":
+            problems.append(f"donor {donor.code} is not declared eligible ({donor.eligibility})")
+    return problems
+
+
+def _signer_blockers(lot: Lot, signer) -> list[str]:
+    problems = []
+    if any(step.operator_id == signer.id for step in lot.steps):
+        problems.append(f"{signer.username} performed processing steps of this lot")
+    if db.session.scalar(select(QcResult.id).where(QcResult.lot_id == lot.id,
+                                                   QcResult.performed_by_id == signer.id).limit(1)):
+        problems.append(f"{signer.username} performed QC tests of this lot")
+    return problems
+
+
+def release_blockers(lot: Lot, signer=None) -> list[str]:
+    """Every rule that keeps this lot from being released (by this signer), in words."""
+    problems = [] if lot.state == "quarantine" else [f"lot is {lot.state}, not in quarantine"]
+    problems += _qc_blockers(lot)
+    problems += _donor_blockers(lot)
+    lot_ids = ancestor_ids(lot) | {lot.id}
+    open_deviations = db.session.scalars(select(Deviation).where(Deviation.lot_id.in_(lot_ids),
+                                                                 Deviation.closed_at.is_(None))).all()
+    problems += [f"deviation {d.id} is open: {d.description}" for d in open_deviations]
+    problems += [f"processing step {s.id} ({s.step_type}) is not closed" for s in lot.steps if s.ended_at is None]
+    if signer is not None:
+        problems += _signer_blockers(lot, signer)
+    return problems
+
+
+def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
+    """QA releases the lot for clinical use; refused with every unmet rule listed."""
+    if problems := release_blockers(lot, signer):
+        raise RuleViolation("release refused: " + "; ".join(problems), {"unmet": problems})
+    return _decide(lot, signer, password, RELEASE, "released", reason)
+
+
+def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
+    """QA rejects a lot that is in process or in quarantine."""
+    if lot.state not in ("in_process", "quarantine"):
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: it cannot be rejected")
+    return _decide(lot, signer, password, REJECT, "rejected", reason)
+
+
+def _decide(lot: Lot, signer, password: str, meaning: str, state: str, reason: str | None) -> Lot:
+    with audit.action(db.session, f"lot.{state}", reason or meaning):
+        lot.state = state
+    signature = sign(signer, password, meaning, lot, reason)
+    with audit.action(db.session, "lot.decision_signed", meaning):
+        lot.decision_signature_id = signature.id
+    return lot
