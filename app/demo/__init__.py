@@ -1,4 +1,4 @@
-"""Demo data for a first start: one user per role, all with CELLBANK_DEMO_PASSWORD."""
+"""Demo data for a first start: one user per role (password CELLBANK_DEMO_PASSWORD) and a small bank."""
 
 import click
 from flask import current_app
@@ -9,6 +9,7 @@ import audit
 from app.auth.models import User
 from app.auth.operations import create_user
 from app.core.transaction import unit_of_work
+from app.demo.bank import load_bank
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -33,9 +34,12 @@ def load_command() -> None:
         click.echo("demo data: users already exist, nothing loaded")
         return
     audit.set_actor(db.session, None, "system:demo-data")
+    password = current_app.config["DEMO_PASSWORD"]
     with unit_of_work():
-        load_demo_users(current_app.config["DEMO_PASSWORD"])
-    click.echo("demo data loaded: users " + ", ".join(u for u, _, _ in DEMO_USERS))
+        load_demo_users(password)
+        load_bank(password)
+    click.echo("demo data loaded: users " + ", ".join(u for u, _, _ in DEMO_USERS) + "; donor ASC-D001, lots "
+               "T-26-0001 → P1 → MCB → DP-26-0001 (released) and DP-26-0002 (quarantine, viability OOS)")
 
 
 @demo_cli.command("info")
