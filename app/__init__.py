@@ -45,8 +45,10 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import api as auth_api
     from app.auth import views as auth_views
     from app.donors import api as donors_api
+    from app.donors import views as donors_views
     from app.extensions import api, csrf
     from app.lots import api as lots_api
+    from app.lots import views as lots_views
     from app.materials import api as materials_api
     from app.qc import api as qc_api
     from app.release import api as release_api
@@ -56,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, audit_views):
+    for module in (web_views, auth_views, audit_views, donors_views, lots_views):
         app.register_blueprint(module.bp)
 
 

@@ -1,12 +1,12 @@
 """The audit trail page: filters and old → new values."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from app.core.errors import InvalidInput, describe
 from app.core.permissions import AUDIT_READERS, require_roles
+from app.core.timezones import site_time
 
 from . import operations
 from .schemas import AuditQuerySchema
@@ -31,9 +31,6 @@ def trail():
 def _with_site_zone(value: str) -> str:
     """Read a time typed without an offset (datetime-local) as site-local time."""
     try:
-        moment = dt.datetime.fromisoformat(value)
+        return site_time(dt.datetime.fromisoformat(value)).isoformat()
     except ValueError:
         return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-    return moment.isoformat()

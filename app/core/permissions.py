@@ -17,15 +17,20 @@ def require_login() -> None:
         raise LoginRequired()
 
 
-def require_roles(*roles: str):
+def check_roles(*roles: str) -> None:
     """Refuse with 401 if nobody is logged in and with 403 unless the user holds one of the roles."""
+    require_login()
+    if roles and not current_user.has_any_role(roles):
+        raise Forbidden(f"this needs the role {' or '.join(roles)}")
+
+
+def require_roles(*roles: str):
+    """Decorator form of check_roles."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            require_login()
-            if roles and not current_user.has_any_role(roles):
-                raise Forbidden(f"this needs the role {' or '.join(roles)}")
+            check_roles(*roles)
             return view(*args, **kwargs)
 
         return wrapper

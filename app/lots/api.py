@@ -5,14 +5,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.core.errors import NotFound
 from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
 from app.core.schemas import ReasonSchema
 from app.donors.operations import get_procurement
 from app.extensions import db
 
 from . import genealogy, operations
-from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode
+from .models import Lot, LotParent, ProductCode
 from .schemas import (
     ChildLotCreateSchema,
     DeviationCloseSchema,
@@ -118,10 +117,7 @@ class StepClose(MethodView):
     @blp.arguments(StepCloseSchema)
     @blp.response(200, StepSchema)
     def post(self, data, step_id):
-        step = db.session.get(ProcessStep, step_id)
-        if step is None:
-            raise NotFound(f"no processing step with id {step_id}")
-        return operations.close_step(step, current_user, data["ended_at"], data["observations"])
+        return operations.close_step(operations.get_step(step_id), current_user, data["ended_at"], data["observations"])
 
 
 @blp.route("/lots/<int:lot_id>/deviations")
@@ -146,9 +142,7 @@ class DeviationClose(MethodView):
     @blp.response(200, DeviationSchema)
     def post(self, data, deviation_id):
         """QA closes a deviation with its resolution and an e-signature."""
-        deviation = db.session.get(Deviation, deviation_id)
-        if deviation is None:
-            raise NotFound(f"no deviation with id {deviation_id}")
+        deviation = operations.get_deviation(deviation_id)
         return operations.close_deviation(deviation, current_user, data["password"], data["resolution"])
 
 

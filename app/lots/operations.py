@@ -23,6 +23,20 @@ def get_lot(lot_id: int) -> Lot:
     return lot
 
 
+def get_deviation(deviation_id: int) -> Deviation:
+    deviation = db.session.get(Deviation, deviation_id)
+    if deviation is None:
+        raise NotFound(f"no deviation with id {deviation_id}")
+    return deviation
+
+
+def get_step(step_id: int) -> ProcessStep:
+    step = db.session.get(ProcessStep, step_id)
+    if step is None:
+        raise NotFound(f"no processing step with id {step_id}")
+    return step
+
+
 def donors_of(lot: Lot) -> list[Donor]:
     """The donors whose donations this lot comes from (through its DIN)."""
     return list(db.session.scalars(select(Donor).join(Procurement).where(Procurement.din == lot.din).distinct()))

@@ -1,12 +1,12 @@
 """Dashboard and the pieces every page shares."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core.permissions import AUDIT_READERS, require_roles
+from app.core.timezones import local
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
 
@@ -18,7 +18,7 @@ def localtime(moment) -> str:
         return ""
     if isinstance(moment, str):
         moment = dt.datetime.fromisoformat(moment)
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 @bp.app_context_processor

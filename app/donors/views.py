@@ -1,0 +1,100 @@
+"""Pages: donors (with screening and eligibility) and procurements (DIN with its boxed check character)."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.core.forms import SignatureForm, validated
+from app.core.permissions import QA, TECHNICIAN, check_roles, require_roles
+from app.core.timezones import site_time
+from app.extensions import db
+from app.signatures.operations import signatures_for
+from labels.isbt128 import check_character
+
+from . import operations
+from .models import MARKERS, METHODS, RESULTS, Donor
+
+bp = Blueprint("donors", __name__, template_folder="templates")
+
+
+class DonorForm(FlaskForm):
+    code = StringField("Pseudonymous code", validators=[DataRequired(), Length(min=3, max=40)])
+    consent_date = DateField("Consent date", validators=[DataRequired()])
+    consent_scope = StringField("Consent scope", validators=[DataRequired(), Length(min=3, max=500)])
+
+
+class ScreeningForm(FlaskForm):
+    marker = SelectField("Marker", choices=list(MARKERS))
+    method = SelectField("Method", choices=list(METHODS))
+    sample_date = DateField("Sample date", validators=[DataRequired()])
+    result = SelectField("Result", choices=list(RESULTS))
+
+
+class ReceiptForm(FlaskForm):
+    received_at = DateTimeLocalField("Received at (site time)", validators=[DataRequired()])
+    temperature_c = DecimalField("Temperature on receipt (°C)", places=1, validators=[DataRequired()])
+
+
+@bp.app_template_filter("din_check")
+def din_check(din: str) -> str:
+    return check_character(din)
+
+
+@bp.route("/donors", methods=["GET", "POST"])
+@require_roles()
+def donors():
+    form = DonorForm()
+    if form.is_submitted():
+        check_roles(TECHNICIAN, QA)
+        validated(form)
+        donor = operations.create_donor(form.code.data, form.consent_date.data, form.consent_scope.data)
+        return redirect(url_for("donors.donor", donor_id=donor.id))
+    return render_template("donors/list.html", donors=db.session.scalars(select(Donor).order_by(Donor.code)).all(),
+                           form=form)
+
+
+@bp.route("/donors/<int:donor_id>")
+@require_roles()
+def donor(donor_id: int):
+    record = operations.get_donor(donor_id)
+    return render_template("donors/donor.html", donor=record, unmet=operations.eligibility_problems(record),
+                           screening_form=ScreeningForm(), sign_form=SignatureForm(),
+                           signatures=signatures_for(record))
+
+
+@bp.route("/donors/<int:donor_id>/screening-tests", methods=["POST"])
+@require_roles(TECHNICIAN, QA)
+def add_screening(donor_id: int):
+    form = validated(ScreeningForm())
+    operations.add_screening_test(operations.get_donor(donor_id), form.marker.data, form.method.data,
+                                  form.sample_date.data, form.result.data)
+    flash("Screening result recorded.", "success")
+    return redirect(url_for("donors.donor", donor_id=donor_id))
+
+
+@bp.route("/donors/<int:donor_id>/eligibility/<any(eligible, ineligible):decision>", methods=["POST"])
+@require_roles(QA)
+def decide(donor_id: int, decision: str):
+    form = validated(SignatureForm())
+    operations.decide_eligibility(operations.get_donor(donor_id), current_user, form.password.data,
+                                  f"donor {decision}", form.reason.data or None)
+    flash(f"Signed: donor {decision}.", "success")
+    return redirect(url_for("donors.donor", donor_id=donor_id))
+
+
+@bp.route("/procurements/<int:procurement_id>", methods=["GET", "POST"])
+@require_roles()
+def procurement(procurement_id: int):
+    record = operations.get_procurement(procurement_id)
+    form = ReceiptForm()
+    if form.is_submitted():
+        check_roles(TECHNICIAN, QA)
+        validated(form)
+        operations.receive_procurement(record, current_user, site_time(form.received_at.data),
+                                       form.temperature_c.data)
+        flash("Receipt recorded.", "success")
+        return redirect(url_for("donors.procurement", procurement_id=procurement_id))
+    return render_template("donors/procurement.html", procurement=record, form=form)
