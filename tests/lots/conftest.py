@@ -54,10 +54,16 @@ class Bank:
 @pytest.fixture
 def bank(client, login, make_user):
     """Users, catalogue, spec, an eligible donor's received procurement and its tissue lot; returns Bank."""
+    return build_bank(Bank(client, login), make_user)
+
+
+def build_bank(bank: Bank, make_user) -> Bank:
+    """Create the users with make_user(name, roles=...), then everything else through the API."""
+    client = bank.client
     for name, roles in (("admin1", ["admin"]), ("tech1", ["technician"]), ("tech2", ["technician"]),
                         ("qa1", ["qa"]), ("qa2", ["qa"])):
         make_user(name, roles=roles)
-    bank = Bank(client, login).as_user("admin1")
+    bank.as_user("admin1")
     for code, kind in (("S1001", "tissue"), ("S1002", "culture_passage"), ("S1003", "master_cell_bank"),
                        ("S1004", "drug_product")):
         bank.post("/api/v1/product-codes", {"code": code, "description": f"ASC {kind}", "lot_kind": kind})
@@ -87,6 +93,11 @@ def bank(client, login, make_user):
 @pytest.fixture
 def drug_product(bank):
     """A drug-product lot derived tissue → P1 → MCB → DP, in quarantine, with a closed processing step."""
+    return build_drug_product(bank)
+
+
+def build_drug_product(bank: Bank) -> dict:
+    """Derive tissue → P1 → MCB → DP through the API and put the DP in quarantine."""
     p1 = bank.post(f"/api/v1/lots/{bank.tissue['id']}/children", {"number": "P1-0001", "kind": "culture_passage",
                                                                    "product_code": "S1002", "passage": 1})
     mcb = bank.post(f"/api/v1/lots/{p1['id']}/children", {"number": "MCB-0001", "kind": "master_cell_bank",
