@@ -20,6 +20,7 @@ from .schemas import (
     GenealogySchema,
     LotSchema,
     ProductCodeSchema,
+    RetireSchema,
     StepCloseSchema,
     StepCreateSchema,
     StepSchema,
@@ -154,3 +155,16 @@ class Quarantine(MethodView):
     def post(self, data, lot_id):
         """Processing finished: the lot waits in quarantine for QC and QA."""
         return operations.submit_to_quarantine(operations.get_lot(lot_id), data["reason"])
+
+
+@blp.route("/lots/<int:lot_id>/retire")
+class Retire(MethodView):
+    @require_roles(QA)
+    @blp.arguments(RetireSchema)
+    @blp.response(200, LotSchema(many=True))
+    def post(self, data, lot_id):
+        """Mark a released lot expired, or recall it with every descendant not already closed."""
+        lot = operations.get_lot(lot_id)
+        if data["state"] == "expired":
+            return [operations.expire(lot, data["reason"])]
+        return operations.recall(lot, data["reason"])

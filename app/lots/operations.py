@@ -11,6 +11,7 @@ from app.materials.models import MaterialLot
 from app.materials.operations import unusable_because
 from app.signatures.operations import sign
 
+from .genealogy import descendant_ids
 from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
 
 CLOSED_STATES = ("rejected", "recalled", "expired")
@@ -178,3 +179,24 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     with audit.action(db.session, "lot.quarantine", reason):
         lot.state = "quarantine"
     return lot
+
+
+def expire(lot: Lot, reason: str) -> Lot:
+    """A released lot reached its expiry: it may no longer be used."""
+    if lot.state != "released":
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot expires")
+    with audit.action(db.session, "lot.expired", reason):
+        lot.state = "expired"
+    return lot
+
+
+def recall(lot: Lot, reason: str) -> list[Lot]:
+    """Recall a released lot and block every descendant not already closed; returns the lots changed."""
+    if lot.state != "released":
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot is recalled")
+    affected = [lot] + list(db.session.scalars(select(Lot).where(Lot.id.in_(descendant_ids(lot)),
+                                                                  Lot.state.not_in(CLOSED_STATES)).order_by(Lot.id)))
+    with audit.action(db.session, "lot.recalled", reason):
+        for each in affected:
+            each.state = "recalled"
+    return affected

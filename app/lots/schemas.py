@@ -123,3 +123,8 @@ class GenealogySchema(Schema):
     lot_id = fields.Integer()
     nodes = fields.List(fields.Nested(LotNodeSchema))
     edges = fields.List(fields.Dict())
+
+
+class RetireSchema(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(("expired", "recalled")))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))

@@ -117,3 +117,36 @@ def test_reject_is_signed_with_a_reason(bank, drug_product, session):
     assert rejected["state"] == "rejected" and rejected["signatures"][0]["meaning"] == "rejected"
     again = bank.client.post(f"/api/v1/lots/{drug_product['id']}/release", json={"password": PASSWORD})
     assert again.status_code == 409 and "not in quarantine" in again.json["message"]
+
+
+def test_released_lot_expires_or_is_recalled_with_its_descendants(bank, drug_product, session):
+    bank.full_qc(drug_product["id"])
+    bank.as_user("qa2")
+    refused = bank.client.post(f"/api/v1/lots/{bank.lots['mcb']['id']}/retire",
+                               json={"state": "recalled", "reason": "x" * 5})
+    assert refused.status_code == 409 and "only a released lot" in refused.json["message"]
+    bank.release(drug_product["id"])
+    recalled = bank.post(f"/api/v1/lots/{drug_product['id']}/retire",
+                         {"state": "recalled", "reason": "donor look-back: late positive HCV"}, expect=200)
+    assert [lot["state"] for lot in recalled] == ["recalled"]
+    expire = bank.client.post(f"/api/v1/lots/{drug_product['id']}/retire", json={"state": "expired", "reason": "date"})
+    assert expire.status_code == 409
+    [entry] = audit_rows(session, action="lot.recalled")
+    assert entry["reason"] == "donor look-back: late positive HCV" and entry["changes"]["state"] == ["released",
+                                                                                                    "recalled"]
+
+
+def test_recall_blocks_every_descendant_not_already_closed(bank, drug_product, session):
+    mcb = bank.lots["mcb"]
+    bank.as_user("qa1").post("/api/v1/specifications", {"lot_kind": "master_cell_bank", "name": "MCB release",
+                                                        "tests": [{"code": "STERILITY", "name": "Sterility",
+                                                                   "kind": "qualitative", "expected": "no growth"}]})
+    bank.as_user("tech1").post(f"/api/v1/lots/{mcb['id']}/quarantine", {"reason": "bank frozen"}, expect=200)
+    result = bank.qc(mcb["id"], "STERILITY")
+    bank.as_user("tech2").post(f"/api/v1/qc-results/{result['id']}/verify", expect=200)
+    bank.as_user("qa2").release(mcb["id"])
+    recalled = bank.post(f"/api/v1/lots/{mcb['id']}/retire", {"state": "recalled", "reason": "look-back"},
+                         expect=200)
+    assert [lot["number"] for lot in recalled] == ["MCB-0001", "DP-0001"]
+    session.expire_all()
+    assert session.get(Lot, drug_product["id"]).state == "recalled"
