@@ -32,7 +32,7 @@ def test_demo_load_once(app, connection, session):
     assert lots["DP-26-0001"].state == "released" and lots["DP-26-0001"].decision_signature_id
     assert lots["DP-26-0002"].state == "quarantine"
     assert [r.outcome for r in lots["DP-26-0002"].qc_results if r.outcome == "oos"] == ["oos"]
-    assert session.get(Donor, 1).eligibility == "eligible"
+    assert session.query(Donor).filter_by(code="ASC-D001").one().eligibility == "eligible"
     second = runner.invoke(args=["demo", "load"])
     assert "nothing loaded" in second.output
     assert session.query(User).count() == 5

@@ -60,7 +60,8 @@ def test_parallel_dins_are_unique_and_gapless(tmp_path):
             with unit_of_work():
                 collector = create_user("collector", "Col Lector", PASSWORD, ["technician"])
                 donor = create_donor("ASC-D900", dt.date(2026, 1, 1), "bank")
-            ids = (donor.id, collector.id)
+                ids = (donor.id, collector.id)
+        with app.app_context():
             db.engine.dispose()
         context = multiprocessing.get_context("spawn")
         start, results = context.Event(), context.Queue()
@@ -77,8 +78,9 @@ def test_parallel_dins_are_unique_and_gapless(tmp_path):
         assert len(dins) == expected and len(set(dins)) == expected
         assert sorted(int(d[-6:]) for d in dins) == list(range(1, expected + 1))
         assert all(d.startswith(app.config["FIN"] + "26") for d in dins)
+        with app.app_context(), db.engine.connect() as conn:
+            assert audit.verify(conn).ok
         with app.app_context():
-            assert audit.verify(db.session.connection()).ok
             db.engine.dispose()
     finally:
         database.drop()
