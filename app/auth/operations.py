@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 import audit
 from app.core.errors import AuthenticationFailed, InvalidInput, NotFound, RuleViolation
+from app.core.lookup import get_or_404
 from app.core.permissions import ADMIN, ROLES
 from app.core.transaction import on_rollback
 from app.core.types import utcnow
@@ -20,10 +21,7 @@ TOKEN_PREFIX = "cbt_"
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"no user with id {user_id}")
-    return user
+    return get_or_404(User, user_id, "user")
 
 
 def find_user(username: str) -> User | None:

@@ -5,10 +5,11 @@ import datetime as dt
 from flask import current_app
 
 import audit
-from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.errors import InvalidInput, RuleViolation
+from app.core.lookup import get_or_404
 from app.core.types import utcnow
 from app.extensions import db
-from app.signatures.operations import sign
+from app.signatures.operations import signed_change
 
 from .din import allocate_din
 from .eligibility import unmet_requirements
@@ -16,17 +17,11 @@ from .models import MARKERS, Donor, Procurement, ScreeningTest
 
 
 def get_donor(donor_id: int) -> Donor:
-    donor = db.session.get(Donor, donor_id)
-    if donor is None:
-        raise NotFound(f"no donor with id {donor_id}")
-    return donor
+    return get_or_404(Donor, donor_id, "donor")
 
 
 def get_procurement(procurement_id: int) -> Procurement:
-    procurement = db.session.get(Procurement, procurement_id)
-    if procurement is None:
-        raise NotFound(f"no procurement with id {procurement_id}")
-    return procurement
+    return get_or_404(Procurement, procurement_id, "procurement")
 
 
 def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
@@ -73,11 +68,9 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
     """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
     if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
         raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
-    with audit.action(db.session, "donor.eligibility_decision", reason or meaning):
-        donor.eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
-    signature = sign(signer, password, meaning, donor, reason)
-    with audit.action(db.session, "donor.eligibility_signed", meaning):
-        donor.eligibility_signature_id = signature.id
+    eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
+    signed_change(donor, signer, password, meaning, "donor.eligibility_decision", reason,
+                  {"eligibility": eligibility}, "eligibility_signature_id")
     return donor
 
 

@@ -3,13 +3,13 @@
 from sqlalchemy import select
 
 import audit
-from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.errors import InvalidInput, RuleViolation
+from app.core.lookup import get_or_404
 from app.core.types import utcnow
 from app.donors.models import Donor, Procurement
 from app.extensions import db
-from app.materials.models import MaterialLot
-from app.materials.operations import unusable_because
-from app.signatures.operations import sign
+from app.materials.operations import get_material, unusable_because
+from app.signatures.operations import signed_change
 
 from .genealogy import descendant_ids
 from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
@@ -18,24 +18,15 @@ CLOSED_STATES = ("rejected", "recalled", "expired")
 
 
 def get_lot(lot_id: int) -> Lot:
-    lot = db.session.get(Lot, lot_id)
-    if lot is None:
-        raise NotFound(f"no lot with id {lot_id}")
-    return lot
+    return get_or_404(Lot, lot_id, "lot")
 
 
 def get_deviation(deviation_id: int) -> Deviation:
-    deviation = db.session.get(Deviation, deviation_id)
-    if deviation is None:
-        raise NotFound(f"no deviation with id {deviation_id}")
-    return deviation
+    return get_or_404(Deviation, deviation_id, "deviation")
 
 
 def get_step(step_id: int) -> ProcessStep:
-    step = db.session.get(ProcessStep, step_id)
-    if step is None:
-        raise NotFound(f"no processing step with id {step_id}")
-    return step
+    return get_or_404(ProcessStep, step_id, "processing step")
 
 
 def donors_of(lot: Lot) -> list[Donor]:
@@ -122,9 +113,7 @@ def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
     _require_processing_allowed(lot)
     consumed = []
     for item in data.get("materials", []):
-        material = db.session.get(MaterialLot, item["material_id"])
-        if material is None:
-            raise NotFound(f"no material lot with id {item['material_id']}")
+        material = get_material(item["material_id"])
         if why := unusable_because(material, data["started_at"].date()):
             raise RuleViolation(f"{why}: it cannot be consumed")
         consumed.append(StepMaterial(material_lot_id=material.id, quantity=item["quantity"], unit=item["unit"]))
@@ -163,12 +152,8 @@ def close_deviation(deviation: Deviation, signer, password: str, resolution: str
     """QA closes a deviation with its resolution and an e-signature."""
     if not deviation.is_open:
         raise RuleViolation(f"deviation {deviation.id} is already closed")
-    with audit.action(db.session, "deviation.close", resolution):
-        deviation.resolution = resolution
-        deviation.closed_at = utcnow()
-    signature = sign(signer, password, "deviation closed", deviation, resolution)
-    with audit.action(db.session, "deviation.close_signed", "deviation closed"):
-        deviation.closure_signature_id = signature.id
+    signed_change(deviation, signer, password, "deviation closed", "deviation.close", resolution,
+                  {"resolution": resolution, "closed_at": utcnow()}, "closure_signature_id")
     return deviation
 
 

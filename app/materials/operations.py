@@ -3,18 +3,16 @@
 import datetime as dt
 
 import audit
-from app.core.errors import NotFound, RuleViolation
+from app.core.errors import RuleViolation
+from app.core.lookup import get_or_404
 from app.extensions import db
-from app.signatures.operations import sign
+from app.signatures.operations import signed_change
 
 from .models import MaterialLot
 
 
 def get_material(material_id: int) -> MaterialLot:
-    material = db.session.get(MaterialLot, material_id)
-    if material is None:
-        raise NotFound(f"no material lot with id {material_id}")
-    return material
+    return get_or_404(MaterialLot, material_id, "material lot")
 
 
 def receive_material(data: dict) -> MaterialLot:
@@ -35,11 +33,9 @@ def decide(material: MaterialLot, signer, password: str, meaning: str, reason: s
     """QA approves ('approved for use') or rejects ('rejected') a lot in quarantine, with an e-signature."""
     if material.status != "quarantine":
         raise RuleViolation(f"material lot {material.supplier_lot} is already {material.status}")
-    with audit.action(db.session, "material.decision", reason or meaning):
-        material.status = "approved" if meaning == "approved for use" else "rejected"
-    signature = sign(signer, password, meaning, material, reason)
-    with audit.action(db.session, "material.decision_signed", meaning):
-        material.decision_signature_id = signature.id
+    status = "approved" if meaning == "approved for use" else "rejected"
+    signed_change(material, signer, password, meaning, "material.decision", reason, {"status": status},
+                  "decision_signature_id")
     return material
 
 

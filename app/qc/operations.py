@@ -5,7 +5,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 import audit
-from app.core.errors import InvalidInput, NotFound, RuleViolation
+from app.core.errors import InvalidInput, RuleViolation
+from app.core.lookup import get_or_404
 from app.core.types import utcnow
 from app.extensions import db
 from app.lots.models import Deviation, Lot
@@ -114,10 +115,7 @@ def _shown(result: QcResult) -> str:
 
 
 def get_result(result_id: int) -> QcResult:
-    result = db.session.get(QcResult, result_id)
-    if result is None:
-        raise NotFound(f"no QC result with id {result_id}")
-    return result
+    return get_or_404(QcResult, result_id, "QC result")
 
 
 def verify_result(result: QcResult, verifier) -> QcResult:

@@ -2,14 +2,13 @@
 
 from sqlalchemy import select
 
-import audit
 from app.core.errors import RuleViolation
 from app.extensions import db
 from app.lots.genealogy import ancestor_ids
 from app.lots.models import Deviation, Lot
 from app.lots.operations import donors_of
 from app.qc.models import QcResult, SpecTest
-from app.signatures.operations import sign
+from app.signatures.operations import signed_change
 
 RELEASE, REJECT = "released for clinical use", "rejected"
 
@@ -86,9 +85,5 @@ def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
 
 
 def _decide(lot: Lot, signer, password: str, meaning: str, state: str, reason: str | None) -> Lot:
-    with audit.action(db.session, f"lot.{state}", reason or meaning):
-        lot.state = state
-    signature = sign(signer, password, meaning, lot, reason)
-    with audit.action(db.session, "lot.decision_signed", meaning):
-        lot.decision_signature_id = signature.id
+    signed_change(lot, signer, password, meaning, f"lot.{state}", reason, {"state": state}, "decision_signature_id")
     return lot

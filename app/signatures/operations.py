@@ -61,3 +61,17 @@ def signatures_for(record) -> list[dict]:
         .order_by(Signature.signed_at, Signature.id)
     ).all()
     return [{"signature": s, "content_changed": s.content_hash != current} for s in signatures]
+
+
+def signed_change(record, signer, password: str, meaning: str, action: str, reason: str | None, changes: dict,
+                  signature_field: str) -> Signature:
+    """Apply a decision to a record, sign the record as changed, and link the signature to it; all audited.
+
+    A wrong password raises before anything is committed: the request's rollback undoes the changes."""
+    with audit.action(db.session, action, reason or meaning):
+        for name, value in changes.items():
+            setattr(record, name, value)
+    signature = sign(signer, password, meaning, record, reason)
+    with audit.action(db.session, f"{action}_signed", meaning):
+        setattr(record, signature_field, signature.id)
+    return signature

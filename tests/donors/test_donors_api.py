@@ -21,7 +21,7 @@ def test_qa_declares_eligible_donor_with_signature(client, donor, as_user, sessi
     listed = client.get(f"/api/v1/signatures?record_type=donors&record_id={donor['id']}").json
     assert [s["content_changed"] for s in listed] == [False]
     assert [e["action"] for e in audit_rows(session, entity_type="donors", entity_id=str(donor["id"]))] == [
-        "donor.create", "donor.eligibility_decision", "donor.eligibility_signed"]
+        "donor.create", "donor.eligibility_decision", "donor.eligibility_decision_signed"]
 
 
 def test_eligible_refused_with_every_unmet_rule_and_nothing_changes(client, donor, as_user, session):

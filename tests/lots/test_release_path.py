@@ -16,7 +16,7 @@ def test_whole_path_to_a_released_drug_product(bank, drug_product, session):
     lot = session.get(Lot, drug_product["id"])
     assert lot.state == "released" and lot.din == bank.procurement["din"]
     actions = [e["action"] for e in audit_rows(session, entity_type="lots", entity_id=str(lot.id))]
-    assert actions[-2:] == ["lot.released", "lot.decision_signed"]
+    assert actions[-2:] == ["lot.released", "lot.released_signed"]
     graph = bank.client.get(f"/api/v1/lots/{drug_product['id']}/genealogy").json
     assert [n["number"] for n in graph["nodes"]] == ["T-0001", "P1-0001", "MCB-0001", "DP-0001"]
     assert len(graph["edges"]) == 3

@@ -1,0 +1,13 @@
+"""Loading a record by id, or refusing with 404 in words."""
+
+from app.extensions import db
+
+from .errors import NotFound
+
+
+def get_or_404(model, record_id: int, label: str):
+    """The record of this model with this id; NotFound names what was missing."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"no {label} with id {record_id}")
+    return record
