@@ -131,14 +131,31 @@ def _after_flush(session: Session, flush_context) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released SAVEPOINT: its entries wait for the real commit
     session.flush()
     entries = session.info.pop("audit_pending", None)
     if entries:
         chain.append(session.connection(), entries)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop("audit_pending", None)
+def _after_transaction_create(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault("audit_savepoints", {})[transaction] = len(_pending(session))
+
+
+def _after_soft_rollback(session: Session, previous) -> None:
+    """A rolled-back SAVEPOINT drops only the entries pending since it began; any other rollback drops them all."""
+    marks = session.info.get("audit_savepoints", {})
+    if previous.nested and previous in marks:
+        del _pending(session)[marks.pop(previous):]
+    else:
+        session.info.pop("audit_pending", None)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("audit_savepoints", None)
 
 
 def install(session_class: type[Session]) -> None:
@@ -148,7 +165,9 @@ def install(session_class: type[Session]) -> None:
     event.listen(session_class, "before_flush", _before_flush)
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "before_commit", _before_commit)
-    event.listen(session_class, "after_soft_rollback", lambda session, previous: _after_rollback(session))
+    event.listen(session_class, "after_transaction_create", _after_transaction_create)
+    event.listen(session_class, "after_soft_rollback", _after_soft_rollback)
+    event.listen(session_class, "after_transaction_end", _after_transaction_end)
     event.listen(Mapper, "mapper_configured", _load_old_values)
 
 

@@ -7,6 +7,7 @@ come from the code, never from users.
 import hashlib
 
 from .chain import DOMAIN_TAG, GENESIS_HASH
+from .schema import MIRRORED_COLUMNS
 
 AUDIT_TABLES = ("audit_log", "audit_journal")
 
@@ -26,8 +27,9 @@ _PG_FUNCTIONS = [
     END $$
     """,
     f"""
-    CREATE FUNCTION audit_log_check_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE tail_seq bigint; tail_hash text;
+    CREATE FUNCTION audit_log_check_insert() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = public, pg_temp AS $$
+    DECLARE tail_seq bigint; tail_hash text; fields jsonb;
     BEGIN
         SELECT seq, entry_hash INTO tail_seq, tail_hash FROM audit_log ORDER BY seq DESC LIMIT 1;
         IF NEW.seq <> COALESCE(tail_seq, 0) + 1 THEN
@@ -43,20 +45,34 @@ _PG_FUNCTIONS = [
             RAISE EXCEPTION 'audit_log: entry_hash of seq % does not match its payload', NEW.seq
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
+        fields := convert_from(NEW.payload, 'UTF8')::jsonb;
+        IF jsonb_typeof(fields) IS DISTINCT FROM 'object'
+           OR (fields->>'seq')::bigint IS DISTINCT FROM NEW.seq
+           OR fields->>'recorded_at' IS DISTINCT FROM NEW.recorded_at
+           OR (fields->>'actor_id')::integer IS DISTINCT FROM NEW.actor_id
+           OR fields->>'actor_username' IS DISTINCT FROM NEW.actor_username
+           OR fields->>'action' IS DISTINCT FROM NEW.action
+           OR fields->>'entity_type' IS DISTINCT FROM NEW.entity_type
+           OR fields->>'entity_id' IS DISTINCT FROM NEW.entity_id
+           OR fields->>'operation' IS DISTINCT FROM NEW.operation THEN
+            RAISE EXCEPTION 'audit_log: the columns of seq % differ from its payload', NEW.seq
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
         RETURN NEW;
     END $$
     """,
     # SECURITY DEFINER: the app's role can read the journal but not write it.
     """
     CREATE FUNCTION audit_journal_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path FROM CURRENT AS $$
+    SET search_path = public, pg_temp AS $$
     BEGIN
         INSERT INTO audit_journal (table_name, row_id, operation) VALUES (TG_TABLE_NAME, NEW.id::text, lower(TG_OP));
         RETURN NULL;
     END $$
     """,
     """
-    CREATE FUNCTION audit_require_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION audit_require_entry() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = public, pg_temp AS $$
     DECLARE journaled bigint; audited bigint;
     BEGIN
         SELECT count(*) INTO journaled FROM audit_journal WHERE table_name = TG_TABLE_NAME AND row_id = NEW.id::text;
@@ -126,6 +142,13 @@ def _sqlite_refuse(table: str, op: str) -> str:
             f"BEGIN SELECT RAISE(ABORT, '{op} refused on {table}: this table is append-only'); END")
 
 
+def _sqlite_mirror_mismatch() -> str:
+    payload = "CAST(NEW.payload AS TEXT)"
+    checks = [f"json_type({payload}) IS NOT 'object'"]
+    checks += [f"json_extract({payload}, '$.{column}') IS NOT NEW.{column}" for column in MIRRORED_COLUMNS]
+    return "(" + " OR ".join(checks) + ")"
+
+
 def _sqlite_audit_tables() -> list[str]:
     tail = "(SELECT {col} FROM audit_log ORDER BY seq DESC LIMIT 1)"
     return [
@@ -139,7 +162,9 @@ def _sqlite_audit_tables() -> list[str]:
         "SELECT RAISE(ABORT, 'audit_log: prev_hash is not the hash of the tail') "
         f"WHERE NEW.prev_hash <> COALESCE({tail.format(col='entry_hash')}, '{GENESIS_HASH}'); "
         "SELECT RAISE(ABORT, 'audit_log: entry_hash does not match its payload') "
-        f"WHERE NEW.entry_hash <> {SQLITE_HASH_FUNCTION}(NEW.prev_hash, NEW.payload); END",
+        f"WHERE NEW.entry_hash <> {SQLITE_HASH_FUNCTION}(NEW.prev_hash, NEW.payload); "
+        "SELECT RAISE(ABORT, 'audit_log: the columns differ from the payload') "
+        f"WHERE NOT json_valid(CAST(NEW.payload AS TEXT)) OR {_sqlite_mirror_mismatch()}; END",
     ]
 
 
@@ -165,6 +190,13 @@ def audit_tables_ddl(dialect: str) -> list[str]:
 def gmp_table_ddl(dialect: str, table: str) -> list[str]:
     """DDL that journals every row change of a GMP table and refuses deletes."""
     return _pg_gmp_table(table) if dialect == "postgresql" else _sqlite_gmp_table(table)
+
+
+def refresh_audit_functions_ddl(dialect: str) -> list[str]:
+    """DDL that brings the checking functions (PostgreSQL) or the insert check (SQLite) up to this version."""
+    if dialect == "postgresql":
+        return [statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1) for statement in _PG_FUNCTIONS]
+    return ["DROP TRIGGER IF EXISTS audit_log_check_insert", _sqlite_audit_tables()[-1]]
 
 
 def drop_audit_tables_ddl(dialect: str) -> list[str]:

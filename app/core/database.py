@@ -40,10 +40,13 @@ def grant_app_role(connection, app_role: str | None) -> None:
         return
     if app_role == connection.exec_driver_sql("SELECT current_user").scalar():
         return
-    role = connection.dialect.identifier_preparer.quote(app_role)
+    quote = connection.dialect.identifier_preparer.quote
+    role, database = quote(app_role), quote(connection.exec_driver_sql("SELECT current_database()").scalar())
     present = set(connection.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").scalars())
     read_only = sorted(present & {"audit_journal", "alembic_version"})
     statements = [
+        # temporary tables could shadow the audit tables inside trigger functions: nobody needs them
+        f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}",
