@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from . import canonical
@@ -20,13 +20,30 @@ def entry_hash(prev_hash: str, payload: bytes) -> str:
     return hashlib.sha256(DOMAIN_TAG + prev_hash.encode("ascii") + payload).hexdigest()
 
 
+# Built once, not per append: constructing the tail SELECT and its cache key on every append cost several
+# times more than running it, a visible share of one audited update.
+_LOCK = f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})"
+_TAIL = "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+_INSERT = insert(audit_log)
+
+
 def lock_tail(conn: Connection) -> tuple[int, str]:
     """Take the append lock for this transaction and return (last seq, last hash)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)" % ADVISORY_LOCK_KEY)
-    # SQLite: the transaction began with BEGIN IMMEDIATE, so it already holds the write lock.
-    row = conn.execute(select(audit_log.c.seq, audit_log.c.entry_hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
-    return (row.seq, row.entry_hash) if row else (0, GENESIS_HASH)
+        row = _pg_lock_tail(conn.connection.driver_connection)
+    else:
+        # SQLite: the transaction began with BEGIN IMMEDIATE, so it already holds the write lock.
+        row = conn.exec_driver_sql(_TAIL).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _pg_lock_tail(raw):
+    """Lock, then read the tail, in one round trip: two statements in a psycopg pipeline. They stay two
+    statements, so under READ COMMITTED the tail is read with a snapshot taken after the lock is granted."""
+    with raw.pipeline():
+        raw.execute(_LOCK)
+        cursor = raw.execute(_TAIL)
+    return cursor.fetchone()
 
 
 def build_rows(entries: list[dict], last_seq: int, last_hash: str, now: dt.datetime) -> list[dict]:
@@ -63,5 +80,5 @@ def append(conn: Connection, entries: list[dict]) -> list[dict]:
         return []
     last_seq, last_hash = lock_tail(conn)
     rows = build_rows(entries, last_seq, last_hash, dt.datetime.now(dt.UTC))
-    conn.execute(insert(audit_log), rows)
+    conn.execute(_INSERT, rows)
     return rows

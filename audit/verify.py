@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
+from operator import itemgetter
 
 import orjson
 from sqlalchemy import text
@@ -11,6 +12,8 @@ from .chain import DOMAIN_TAG, GENESIS_HASH
 from .schema import MIRRORED_COLUMNS
 
 BATCH = 20_000
+#: the mirrored fields of a parsed payload, in column order (raises KeyError if one is missing)
+_mirrored_fields = itemgetter(*MIRRORED_COLUMNS)
 _SELECT = "SELECT {cols}, payload, prev_hash, entry_hash FROM audit_log ORDER BY seq".format(
     cols=", ".join(MIRRORED_COLUMNS)
 )
@@ -40,24 +43,32 @@ class Checkpoint:
 
 
 def _batches(conn: Connection):
-    """Yield lists of raw rows in seq order without building ORM or Row objects."""
+    """Yield iterables of raw rows in seq order without building ORM or Row objects."""
     raw = conn.connection.driver_connection
-    cursor = raw.cursor(name="audit_verify") if conn.dialect.name == "postgresql" else raw.cursor()
+    postgresql = conn.dialect.name == "postgresql"
+    # PostgreSQL: a server-side cursor in binary format (bytea arrives as raw bytes, not hex to decode).
+    cursor = raw.cursor(name="audit_verify", binary=True) if postgresql else raw.cursor()
     try:
         cursor.execute(_SELECT)
-        while rows := cursor.fetchmany(BATCH):
-            yield rows
+        if postgresql:
+            while rows := cursor.fetchmany(BATCH):
+                yield rows
+        else:
+            # SQLite steps row by row: no list of thousands of live rows for the garbage collector to scan.
+            yield cursor
     finally:
         cursor.close()
 
 
 def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
     """Walk the chain; return (head seq, head hash, first bad seq, problem)."""
-    sha256, loads, tag = hashlib.sha256, orjson.loads, DOMAIN_TAG
+    # The hot loop: one pass per entry, names bound locally, the mirrored columns read from the payload in C.
+    sha256, loads, tag, mirrored = hashlib.sha256, orjson.loads, DOMAIN_TAG, _mirrored_fields
+    width = len(MIRRORED_COLUMNS)
     expected, last = 1, GENESIS_HASH
     for rows in _batches(conn):
         for row in rows:
-            seq, payload, prev, digest = row[0], bytes(row[-3]), row[-2], row[-1]
+            seq, payload, prev, digest = row[0], row[width], row[width + 1], row[width + 2]
             if seq != expected:
                 return expected - 1, last, expected, f"seq {expected} is missing (found {seq} next)"
             if prev != last:
@@ -65,7 +76,11 @@ def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
             if sha256(tag + prev.encode() + payload).hexdigest() != digest:
                 return expected - 1, last, seq, "entry_hash does not match the stored payload"
             fields = loads(payload)
-            if tuple(fields.get(c) for c in MIRRORED_COLUMNS) != row[:-3]:
+            try:
+                values = mirrored(fields)
+            except (KeyError, TypeError):  # a missing key compares as None, as with dict.get
+                values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)
+            if values != row[:width]:
                 return expected - 1, last, seq, "columns differ from the hashed payload"
             expected, last = seq + 1, digest
     return expected - 1, last, None, None
