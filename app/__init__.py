@@ -53,9 +53,11 @@ def register_blueprints(app: Flask) -> None:
     from app.qc import api as qc_api
     from app.release import api as release_api
     from app.signatures import api as signatures_api
+    from app.storage import api as storage_api
     from app.web import views as web_views
 
-    for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api):
+    for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
+                   storage_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, audit_views, donors_views, lots_views):
@@ -71,8 +73,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup import backup_command
+    from app.custody.cli import custody_cli
     from app.demo import demo_cli
     from audit.cli import audit_cli
 
-    for command in (users_cli, audit_cli, demo_cli, backup_command):
+    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli):
         app.cli.add_command(command)

@@ -153,6 +153,22 @@ def admin(make_user, login):
     return user_id
 
 
+@pytest.fixture
+def bank(client, login, make_user):
+    """Users, catalogue, spec, an eligible donor's received procurement and its tissue lot (tests/bankbuild.py)."""
+    from tests.bankbuild import Bank, build_bank
+
+    return build_bank(Bank(client, login), make_user)
+
+
+@pytest.fixture
+def drug_product(bank):
+    """A drug-product lot derived tissue → P1 → MCB → DP, in quarantine, with a closed processing step."""
+    from tests.bankbuild import build_drug_product
+
+    return build_drug_product(bank)
+
+
 def audit_rows(session, **filters):
     """Audit entries (payload fields) matching column filters, oldest first."""
     import orjson

@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.conftest import PASSWORD
 from tests.e2e.test_login_audit import fill_login
-from tests.lots.conftest import Bank, build_bank, build_drug_product
 
 pytestmark = pytest.mark.e2e
 

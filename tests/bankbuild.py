@@ -1,6 +1,6 @@
-"""A bank built through the API: eligible donor, received procurement, materials, spec, lots up to a drug product."""
+"""A bank built through the API: eligible donor, received procurement, materials, spec, lots up to a drug product.
 
-import pytest
+The `bank` and `drug_product` fixtures (tests/conftest.py) and the e2e tests use these builders."""
 
 from tests.conftest import PASSWORD
 from tests.donors.conftest import add_tests
@@ -51,12 +51,6 @@ class Bank:
         return response.json
 
 
-@pytest.fixture
-def bank(client, login, make_user):
-    """Users, catalogue, spec, an eligible donor's received procurement and its tissue lot; returns Bank."""
-    return build_bank(Bank(client, login), make_user)
-
-
 def build_bank(bank: Bank, make_user) -> Bank:
     """Create the users with make_user(name, roles=...), then everything else through the API."""
     client = bank.client
@@ -88,12 +82,6 @@ def build_bank(bank: Bank, make_user) -> Bank:
     bank.tissue = bank.post("/api/v1/lots", {"procurement_id": procurement["id"], "number": "T-0001",
                                              "product_code": "S1001"})
     return bank
-
-
-@pytest.fixture
-def drug_product(bank):
-    """A drug-product lot derived tissue → P1 → MCB → DP, in quarantine, with a closed processing step."""
-    return build_drug_product(bank)
 
 
 def build_drug_product(bank: Bank) -> dict:

@@ -1,0 +1,51 @@
+"""Recording custody events and checking every unit's chain."""
+
+from sqlalchemy import select
+
+import audit
+from app.core.errors import InvalidInput
+from app.extensions import db
+
+from .models import CustodyEvent
+
+
+def last_event(unit_id: int) -> CustodyEvent | None:
+    return db.session.scalar(select(CustodyEvent).where(CustodyEvent.unit_id == unit_id)
+                             .order_by(CustodyEvent.sequence.desc()).limit(1))
+
+
+def record(unit, event_type: str, to_place: str, actor, confirmation: str = "scan",
+           manual_reason: str | None = None) -> CustodyEvent:
+    """Append the next event of the unit's chain; it starts where the previous one ended."""
+    if confirmation not in ("scan", "manual"):
+        raise InvalidInput("identity is confirmed by scan or manual entry", {"confirmation": ["scan or manual"]})
+    if confirmation == "manual" and not (manual_reason or "").strip():
+        raise InvalidInput("a manual identity confirmation needs a reason", {"manual_reason": ["required"]})
+    previous = last_event(unit.id)
+    event = CustodyEvent(unit_id=unit.id, sequence=previous.sequence + 1 if previous else 1,
+                         previous_id=previous.id if previous else None, event_type=event_type,
+                         from_place=previous.to_place if previous else None, to_place=to_place, actor_id=actor.id,
+                         confirmation=confirmation, manual_reason=manual_reason)
+    with audit.action(db.session, f"custody.{event_type}"):
+        db.session.add(event)
+    return event
+
+
+def chain(unit_id: int) -> list[CustodyEvent]:
+    return list(db.session.scalars(select(CustodyEvent).where(CustodyEvent.unit_id == unit_id)
+                                   .order_by(CustodyEvent.sequence)))
+
+
+def broken_links(events: list[CustodyEvent], current_place: str | None) -> list[str]:
+    """What is wrong with one unit's chain (empty if it is whole)."""
+    problems = []
+    if not events or events[0].event_type != "created":
+        problems.append("the chain does not start with the unit's creation")
+    for number, (before, event) in enumerate(zip([None, *events], events, strict=False), start=1):
+        if event.sequence != number:
+            problems.append(f"event {event.id}: sequence {event.sequence}, expected {number}")
+        if before is not None and (event.previous_id != before.id or event.from_place != before.to_place):
+            problems.append(f"event {event.id} does not start where event {before.id} ended")
+    if events and current_place is not None and events[-1].to_place != current_place:
+        problems.append(f"the unit is at {current_place} but its last event left it at {events[-1].to_place}")
+    return problems

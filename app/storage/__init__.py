@@ -1,0 +1,1 @@
+"""Storage: the location tree (site → room → storage unit → rack → box) and the containers placed in it."""

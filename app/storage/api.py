@@ -1,0 +1,177 @@
+"""Storage API: locations and templates, box maps, units, placement, moves, custody, scan."""
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
+from app.custody.operations import chain
+from app.extensions import db
+from app.lots.operations import get_lot
+
+from . import locations, operations, scan
+from .boxmap import box_map
+from .models import StorageLocation, Unit
+from .schemas import (
+    BlockSchema,
+    BoxMapSchema,
+    ConfirmationSchema,
+    CustodyEventSchema,
+    LocationCreateSchema,
+    LocationSchema,
+    PlacementSchema,
+    ScanSchema,
+    TankTemplateSchema,
+    UnitSchema,
+    UnitsCreateSchema,
+)
+
+blp = Blueprint("storage_api", __name__, url_prefix="/api/v1", description="Storage, units, custody and scans")
+HANDLERS = (TECHNICIAN, QA)
+
+
+@blp.route("/storage/locations")
+class Locations(MethodView):
+    @blp.response(200, LocationSchema(many=True))
+    def get(self):
+        """The whole storage tree, from the sites down."""
+        require_login()
+        return db.session.scalars(select(StorageLocation).where(StorageLocation.parent_id.is_(None))
+                                  .order_by(StorageLocation.id)).all()
+
+    @require_roles(ADMIN)
+    @blp.arguments(LocationCreateSchema)
+    @blp.response(201, LocationSchema)
+    def post(self, data):
+        """Add a site, room, storage unit, rack or box."""
+        parent_id = data.pop("parent_id")
+        parent = locations.get_location(parent_id) if parent_id is not None else None
+        details = {k: v for k, v in data.items() if v is not None and k not in ("kind", "name")}
+        return locations.create_location(parent, data["kind"], data["name"], **details)
+
+
+@blp.route("/storage/templates/tank")
+class TankTemplate(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(TankTemplateSchema)
+    @blp.response(201, LocationSchema)
+    def post(self, data):
+        """A whole tank (or freezer) with its racks and boxes in one call."""
+        room = locations.get_location(data.pop("room_id"))
+        box = {k: v for k, v in data.pop("box").items() if v is not None}
+        return locations.create_tank(room, data.pop("name"), data.pop("racks"), data.pop("boxes_per_rack"), box,
+                                     **{k: v for k, v in data.items() if v is not None})
+
+
+@blp.route("/storage/locations/<int:location_id>/map")
+class BoxMap(MethodView):
+    @blp.response(200, BoxMapSchema)
+    def get(self, location_id):
+        """A box drawn as a grid: free, occupied, blocked."""
+        require_login()
+        return box_map(locations.get_location(location_id))
+
+
+@blp.route("/storage/locations/<int:location_id>/blocked-positions")
+class BlockedPositions(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(BlockSchema)
+    @blp.response(201, BoxMapSchema)
+    def post(self, data, location_id):
+        """Block a box position (damaged, reserved); answers the box map."""
+        box = locations.get_location(location_id)
+        locations.block_position(box, *locations.parse_position(box, data["position"]), data["reason"])
+        return box_map(box)
+
+
+@blp.route("/lots/<int:lot_id>/units")
+class LotUnits(MethodView):
+    @blp.response(200, UnitSchema(many=True))
+    def get(self, lot_id):
+        require_login()
+        return db.session.scalars(select(Unit).where(Unit.lot_id == get_lot(lot_id).id).order_by(Unit.id)).all()
+
+    @require_roles(*HANDLERS)
+    @blp.arguments(UnitsCreateSchema)
+    @blp.response(201, UnitSchema(many=True))
+    def post(self, data, lot_id):
+        """Cryopreserve the lot into N units at once."""
+        return operations.create_units(get_lot(lot_id), current_user, **data)
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.response(200, UnitSchema(many=True))
+    def get(self):
+        require_login()
+        return db.session.scalars(select(Unit).order_by(Unit.id).limit(1000)).all()
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitById(MethodView):
+    @blp.response(200, UnitSchema)
+    def get(self, unit_id):
+        require_login()
+        return operations.get_unit(unit_id)
+
+
+def _target(data: dict) -> tuple:
+    box = locations.get_location(data["box_id"])
+    if data.get("position"):
+        return (box, *locations.parse_position(box, data["position"]))
+    return box, data.get("row"), data.get("col")
+
+
+@blp.route("/units/<int:unit_id>/store")
+class Store(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(PlacementSchema)
+    @blp.response(200, UnitSchema)
+    def post(self, data, unit_id):
+        """Place a unit into a box position (or the next free one)."""
+        box, row, col = _target(data)
+        return operations.store(operations.get_unit(unit_id), box, current_user, row, col, data["confirmation"],
+                                data["manual_reason"])
+
+
+@blp.route("/units/<int:unit_id>/move")
+class Move(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(PlacementSchema)
+    @blp.response(200, UnitSchema)
+    def post(self, data, unit_id):
+        box, row, col = _target(data)
+        return operations.move(operations.get_unit(unit_id), box, current_user, row, col, data["confirmation"],
+                               data["manual_reason"])
+
+
+@blp.route("/units/<int:unit_id>/retrieve")
+class Retrieve(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(ConfirmationSchema)
+    @blp.response(200, UnitSchema)
+    def post(self, data, unit_id):
+        return operations.retrieve(operations.get_unit(unit_id), current_user, data["confirmation"],
+                                   data["manual_reason"])
+
+
+@blp.route("/units/<int:unit_id>/custody")
+class Custody(MethodView):
+    @blp.response(200, CustodyEventSchema(many=True))
+    def get(self, unit_id):
+        """The unit's chain of custody, in order."""
+        require_login()
+        return chain(operations.get_unit(unit_id).id)
+
+
+@blp.route("/scan")
+class Scan(MethodView):
+    @blp.arguments(ScanSchema)
+    @blp.response(200)
+    @blp.alt_response(404, description="nothing has this code")
+    @blp.alt_response(422, description="malformed or ambiguous code")
+    def post(self, data):
+        """Resolve any printed code to exactly one object: {type, id, …}."""
+        require_login()
+        return scan.resolve(data["code"])

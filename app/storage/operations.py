@@ -1,0 +1,124 @@
+"""Rules for units: creation from a lot, placement in a box position, moves and retrieval, each a custody event."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+import audit
+from app.core.errors import InvalidInput, RuleViolation
+from app.core.lookup import get_or_404
+from app.custody import operations as custody
+from app.extensions import db
+from app.lots.models import Lot
+from app.lots.operations import donors_of
+
+from .locations import blocked_positions, check_position
+from .models import StorageLocation, Unit
+
+DIVISION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def get_unit(unit_id: int) -> Unit:
+    return get_or_404(Unit, unit_id, "unit")
+
+
+def place_of(unit: Unit) -> str | None:
+    """The custody key of the unit's box position, or None when it is not in a box."""
+    return f"box:{unit.box_id}:{unit.row}:{unit.col}" if unit.box_id else None
+
+
+def divisions(count: int) -> list[str]:
+    """ISBT 128 divisions for count units: A0 … Z0, then Aa … Zz."""
+    if count == 1:
+        return ["00"]
+    codes = [f"{letter}0" for letter in DIVISION_LETTERS]
+    codes += [f"{letter}{small}" for letter in DIVISION_LETTERS for small in DIVISION_LETTERS.lower()]
+    if count > len(codes):
+        raise InvalidInput(f"at most {len(codes)} units per lot", {"count": ["too many"]})
+    return codes[:count]
+
+
+def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: Decimal, cells: int,
+                 qc_samples: int = 0) -> list[Unit]:
+    """Cryopreserve a lot into count units at once, each with its barcode, division and a first custody event."""
+    if lot.state not in ("in_process", "quarantine", "released"):
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: no units can be made from it")
+    if any(d.consent_withdrawn for d in donors_of(lot)):
+        raise RuleViolation(f"the donor of lot {lot.number} withdrew consent: no further processing")
+    if db.session.scalar(select(Unit.id).where(Unit.lot_id == lot.id).limit(1)) is not None:
+        raise RuleViolation(f"lot {lot.number} already has units: divisions are given once")
+    if not 0 <= qc_samples <= count:
+        raise InvalidInput("qc_samples must be between 0 and count", {"qc_samples": ["out of range"]})
+    units = [Unit(barcode=f"{lot.number}-{division}", lot_id=lot.id, division=division,
+                  container_type=container_type, volume_ml=volume_ml, cells=cells, state="in_storage",
+                  qc_sample=index < qc_samples) for index, division in enumerate(divisions(count))]
+    with audit.action(db.session, "unit.create"):
+        db.session.add_all(units)
+    for unit in units:
+        custody.record(unit, "created", "lab", actor)
+    return units
+
+
+def next_free_position(box: StorageLocation) -> tuple[int, int]:
+    taken = {(r, c) for r, c in db.session.execute(select(Unit.row, Unit.col).where(Unit.box_id == box.id))}
+    taken |= blocked_positions(box)
+    cells = [(r, c) for r in range(1, box.rows + 1) for c in range(1, box.columns + 1)]
+    if box.fill_order == "column":
+        cells.sort(key=lambda rc: (rc[1], rc[0]))
+    for cell in cells:
+        if cell not in taken:
+            return cell
+    raise RuleViolation(f"{box.name} is full")
+
+
+def _occupy(unit: Unit, box: StorageLocation, row: int, col: int, event_type: str, actor, confirmation: str,
+            manual_reason: str | None) -> Unit:
+    check_position(box, row, col)
+    where = f"position {box.position_label(row, col)} of {box.name}"
+    if (row, col) in blocked_positions(box):
+        raise RuleViolation(f"{where} is blocked")
+    occupant = db.session.scalar(select(Unit.barcode).where(Unit.box_id == box.id, Unit.row == row, Unit.col == col))
+    if occupant is not None:
+        raise RuleViolation(f"{where} is occupied by {occupant}")
+    try:
+        with audit.action(db.session, f"unit.{event_type}", f"{event_type} to {where}"):
+            unit.box_id, unit.row, unit.col = box.id, row, col
+    except IntegrityError:
+        # Someone else's placement committed between our check and our write; the database kept them apart.
+        raise RuleViolation(f"{where} was just taken by someone else") from None
+    custody.record(unit, event_type, place_of(unit), actor, confirmation, manual_reason)
+    return unit
+
+
+def store(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: int | None = None,
+          confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
+    """Place a unit that is in the lab into a box position (or the next free one in the box's fill order)."""
+    if unit.state != "in_storage" or unit.box_id is not None:
+        raise RuleViolation(f"unit {unit.barcode} is not in hand in the lab (state {unit.state}, "
+                            f"{'in a box' if unit.box_id else 'no position'})")
+    if row is None or col is None:
+        row, col = next_free_position(box)
+    return _occupy(unit, box, row, col, "stored", actor, confirmation, manual_reason)
+
+
+def move(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: int | None = None,
+         confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
+    """Move a stored unit to another position."""
+    if unit.box_id is None:
+        raise RuleViolation(f"unit {unit.barcode} is not in a box; store it instead")
+    if row is None or col is None:
+        row, col = next_free_position(box)
+    with audit.action(db.session, "unit.vacate", "moving to another position"):
+        unit.box_id = unit.row = unit.col = None
+    return _occupy(unit, box, row, col, "moved", actor, confirmation, manual_reason)
+
+
+def retrieve(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
+    """Take a unit out of its position into the hands of the actor."""
+    if unit.box_id is None:
+        raise RuleViolation(f"unit {unit.barcode} is not in a box")
+    with audit.action(db.session, "unit.retrieved", "retrieved from storage"):
+        unit.box_id = unit.row = unit.col = None
+    custody.record(unit, "retrieved", f"person:{actor.id}", actor, confirmation, manual_reason)
+    return unit

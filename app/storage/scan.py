@@ -1,0 +1,68 @@
+"""Scan resolution: any printed code resolves to exactly one object, or is refused in words."""
+
+from sqlalchemy import select
+
+from app.core.errors import InvalidInput, NotFound
+from app.extensions import db
+from app.lots.models import Lot
+from labels import isbt128
+
+from .locations import parse_position
+from .models import StorageLocation, Unit
+
+
+def _unit(unit: Unit) -> dict:
+    return {"type": "unit", "id": unit.id, "barcode": unit.barcode, "lot_id": unit.lot_id, "state": unit.state,
+            "box_id": unit.box_id, "row": unit.row, "col": unit.col}
+
+
+def _location(location: StorageLocation) -> dict:
+    return {"type": location.kind, "id": location.id, "barcode": location.barcode, "name": location.name}
+
+
+def _position(code: str) -> dict:
+    box_code, _, label = code.partition("/")
+    box = db.session.scalar(select(StorageLocation).where(StorageLocation.barcode == box_code))
+    if box is None or box.kind != "box":
+        raise NotFound(f"no box with barcode {box_code}")
+    row, col = parse_position(box, label)
+    occupant = db.session.scalar(select(Unit.id).where(Unit.box_id == box.id, Unit.row == row, Unit.col == col))
+    return {"type": "position", "box_id": box.id, "row": row, "col": col, "label": box.position_label(row, col),
+            "unit_id": occupant}
+
+
+def _isbt(code: str) -> dict:
+    try:
+        structure = isbt128.parse(code)
+    except isbt128.Malformed as error:
+        raise InvalidInput(f"malformed ISBT 128 code: {error}", {"code": [str(error)]}) from None
+    parts = structure.structures if isinstance(structure, isbt128.Compound) else (structure,)
+    dins = [p for p in parts if isinstance(p, isbt128.Din)]
+    products = [p for p in parts if isinstance(p, isbt128.ProductCode)]
+    if len(dins) != 1 or len(products) != 1:
+        raise InvalidInput("an ISBT 128 code names one unit only with one DIN and one product code (with its "
+                           "division), e.g. a 2-D compound message", {"code": ["ambiguous"]})
+    din, product = dins[0].din, products[0]
+    unit = db.session.scalar(select(Unit).join(Lot).where(Lot.din == din, Lot.product_code == product.code,
+                                                          Unit.division == product.division))
+    if unit is None:
+        raise NotFound(f"no unit with DIN {din}, product code {product.code} and division {product.division}")
+    return _unit(unit)
+
+
+def resolve(code: str) -> dict:
+    """The one object this scanned code names."""
+    code = code.strip()
+    if not code:
+        raise InvalidInput("empty code", {"code": ["empty"]})
+    if code[0] in "=&":
+        return _isbt(code)
+    if "/" in code:
+        return _position(code)
+    unit = db.session.scalar(select(Unit).where(Unit.barcode == code))
+    if unit is not None:
+        return _unit(unit)
+    location = db.session.scalar(select(StorageLocation).where(StorageLocation.barcode == code))
+    if location is not None:
+        return _location(location)
+    raise NotFound(f"nothing known has the code {code!r}")
