@@ -60,6 +60,13 @@ def _batches(conn: Connection):
         cursor.close()
 
 
+def _parsed(payload: bytes):
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
     """Walk the chain; return (head seq, head hash, first bad seq, problem)."""
     # The hot loop: one pass per entry, names bound locally, the mirrored columns read from the payload in C.
@@ -75,11 +82,13 @@ def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
                 return expected - 1, last, seq, "prev_hash does not link to the previous entry"
             if sha256(tag + prev.encode() + payload).hexdigest() != digest:
                 return expected - 1, last, seq, "entry_hash does not match the stored payload"
-            fields = loads(payload)
             try:
+                fields = loads(payload)
                 values = mirrored(fields)
-            except (KeyError, TypeError):  # a missing key compares as None, as with dict.get
-                values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)
+            except (KeyError, TypeError, orjson.JSONDecodeError):
+                if not isinstance(fields := _parsed(payload), dict):
+                    return expected - 1, last, seq, "payload is not a JSON object"
+                values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)  # a missing key compares as None
             if values != row[:width]:
                 return expected - 1, last, seq, "columns differ from the hashed payload"
             expected, last = seq + 1, digest

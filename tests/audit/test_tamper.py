@@ -121,3 +121,13 @@ def test_cut_tail_is_caught_only_by_a_checkpoint(trail):
     assert code == 0 and line.startswith(f"OK: {seq} audit entries verified"), line
     assert_caught(trail.verify("--checkpoint", checkpoint), seq + 1,
                   f"the trail ends at seq {seq} but the checkpoint vouches for seq {seq + 2}")
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[]"], ids=["not-json", "not-an-object"])
+def test_unreadable_payload_gets_a_verdict_not_a_crash(built, payload):
+    """Past the triggers, a linked, well-hashed entry whose payload is not a JSON object is named, not a crash."""
+    head = built.rows()[-1]["entry_hash"]
+    row = {**forged_row(9, head), "payload": payload, "entry_hash": chain.entry_hash(head, payload)}
+    with built.owner() as conn:
+        conn.execute(insert(audit.audit_log), [row])
+    assert_caught(built.verify(), 10, "payload is not a JSON object")

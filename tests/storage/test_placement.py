@@ -1,5 +1,8 @@
 """Storage tree, units, placement, moves, retrieval, custody, and refusals that change nothing."""
 
+import pytest
+from sqlalchemy import text
+
 from app.storage.models import Unit
 from tests.conftest import count_audit
 from tests.storage.conftest import boxes
@@ -93,3 +96,14 @@ def test_blocked_position_is_refused_and_skipped(bank, tank, units):
     assert refused.status_code == 409 and "is blocked" in refused.json["message"]
     placed = bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": box["id"]}, expect=200)
     assert (placed["row"], placed["col"]) == (1, 2)
+
+
+@pytest.mark.tampers
+def test_custody_verify_names_a_unit_moved_behind_the_apps_back(bank, tank, units, app, connection):
+    box = boxes(tank)[0]
+    bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": box["id"], "position": "A1"}, expect=200)
+    connection.execute(text("UPDATE units SET row = 3, col = 3 WHERE id = :id"), {"id": units[0]["id"]})
+    result = app.test_cli_runner().invoke(args=["custody", "verify"])
+    assert result.exit_code == 1
+    assert f"unit DP-0001-A0: the unit is at box:{box['id']}:3:3 but its last event left it at box:{box['id']}:1:1" \
+        in result.output
