@@ -44,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     from app.audit_trail import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.custody import api as custody_api
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
@@ -57,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api):
+                   storage_api, custody_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, audit_views, donors_views, lots_views):

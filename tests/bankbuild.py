@@ -60,7 +60,8 @@ def build_bank(bank: Bank, make_user) -> Bank:
     bank.as_user("admin1")
     for code, kind in (("S1001", "tissue"), ("S1002", "culture_passage"), ("S1003", "master_cell_bank"),
                        ("S1004", "drug_product")):
-        bank.post("/api/v1/product-codes", {"code": code, "description": f"ASC {kind}", "lot_kind": kind})
+        bank.post("/api/v1/product-codes", {"code": code, "description": f"ASC {kind}", "lot_kind": kind,
+                                            "thaw_expiry_hours": 6 if kind == "drug_product" else None})
     bank.as_user("qa1").post("/api/v1/specifications", {"lot_kind": "drug_product", "name": "ASC DP release",
                                                         "tests": DP_TESTS})
     bank.as_user("tech1")

@@ -46,6 +46,9 @@ def broken_links(events: list[CustodyEvent], current_place: str | None) -> list[
             problems.append(f"event {event.id}: sequence {event.sequence}, expected {number}")
         if before is not None and (event.previous_id != before.id or event.from_place != before.to_place):
             problems.append(f"event {event.id} does not start where event {before.id} ended")
+    for event, after in zip(events, events[1:], strict=False):
+        if event.event_type == "dispatched" and after.event_type != "received":
+            problems.append(f"dispatch event {event.id} is not closed by a receipt")
     if events and current_place is not None and events[-1].to_place != current_place:
         problems.append(f"the unit is at {current_place} but its last event left it at {events[-1].to_place}")
     return problems

@@ -61,7 +61,7 @@ def load_bank(password: str) -> None:
     admin, tech, qa = people["admin"], people["tech"], people["qa"]
     _as(admin)
     for code, description, kind in CATALOGUE:
-        lots.create_product_code(code, description, kind)
+        lots.create_product_code(code, description, kind, 6 if kind == "drug_product" else None)
     _as(qa)
     qc.create_specification("drug_product", "ASC drug product release (ISCT + safety)", ISCT_TESTS)
     _as(tech)

@@ -43,7 +43,7 @@ class ProductCodes(MethodView):
     @blp.response(201, ProductCodeSchema)
     def post(self, data):
         """Add an entry to the product code catalogue."""
-        return operations.create_product_code(data["code"], data["description"], data["lot_kind"])
+        return operations.create_product_code(**data)
 
 
 @blp.route("/lots")

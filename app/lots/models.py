@@ -25,6 +25,8 @@ class ProductCode(db.Model):
     description: Mapped[str] = mapped_column(String(300))
     lot_kind: Mapped[str] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: how long a thawed unit of this product may be used; thawing is refused while it is not configured
+    thaw_expiry_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Lot(db.Model):

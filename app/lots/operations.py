@@ -40,11 +40,13 @@ def _require_processing_allowed(lot: Lot) -> None:
         raise RuleViolation(f"donor {', '.join(withdrawn)} withdrew consent: no further processing of lot {lot.number}")
 
 
-def create_product_code(code: str, description: str, lot_kind: str) -> ProductCode:
+def create_product_code(code: str, description: str, lot_kind: str,
+                        thaw_expiry_hours: int | None = None) -> ProductCode:
     """Add an entry to the facility's product code catalogue."""
     if db.session.scalar(select(ProductCode.id).where(ProductCode.code == code)) is not None:
         raise RuleViolation(f"product code {code} is already in the catalogue")
-    product = ProductCode(code=code, description=description, lot_kind=lot_kind, active=True)
+    product = ProductCode(code=code, description=description, lot_kind=lot_kind, active=True,
+                          thaw_expiry_hours=thaw_expiry_hours)
     with audit.action(db.session, "product_code.create"):
         db.session.add(product)
     return product

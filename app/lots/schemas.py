@@ -18,6 +18,7 @@ class ProductCodeSchema(Schema):
                          error="S (cellular therapy) or A-D (local) and 4 digits"))
     description = fields.String(required=True, validate=validate.Length(min=3, max=300))
     lot_kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    thaw_expiry_hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=720))
     active = fields.Boolean(dump_only=True)
 
 

@@ -10,17 +10,20 @@ from app.custody.operations import chain
 from app.extensions import db
 from app.lots.operations import get_lot
 
-from . import locations, operations, scan
+from . import evacuation, handling, locations, operations, scan
 from .boxmap import box_map
 from .models import StorageLocation, Unit
 from .schemas import (
     BlockSchema,
     BoxMapSchema,
+    BoxMoveSchema,
     ConfirmationSchema,
     CustodyEventSchema,
+    EvacuationSchema,
     LocationCreateSchema,
     LocationSchema,
     PlacementSchema,
+    ReasonedSchema,
     ScanSchema,
     TankTemplateSchema,
     UnitSchema,
@@ -175,3 +178,44 @@ class Scan(MethodView):
         """Resolve any printed code to exactly one object: {type, id, …}."""
         require_login()
         return scan.resolve(data["code"])
+
+
+@blp.route("/units/<int:unit_id>/thaw")
+class Thaw(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(ConfirmationSchema)
+    @blp.response(200, UnitSchema)
+    def post(self, data, unit_id):
+        """Thaw a unit in hand (released lot, or a QC sample); its expiry after thaw follows its product code."""
+        return handling.thaw(operations.get_unit(unit_id), current_user, data["confirmation"], data["manual_reason"])
+
+
+@blp.route("/units/<int:unit_id>/destroy")
+class Destroy(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(ReasonedSchema)
+    @blp.response(200, UnitSchema)
+    def post(self, data, unit_id):
+        return handling.destroy(operations.get_unit(unit_id), current_user, data["reason"])
+
+
+@blp.route("/storage/locations/<int:location_id>/move")
+class BoxMove(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(BoxMoveSchema)
+    @blp.response(200, LocationSchema)
+    def post(self, data, location_id):
+        """Move a whole box into another rack; each unit in it gets its custody event."""
+        return evacuation.move_box(locations.get_location(location_id), locations.get_location(data["rack_id"]),
+                                   current_user)
+
+
+@blp.route("/storage/locations/<int:location_id>/evacuate")
+class Evacuate(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(EvacuationSchema)
+    @blp.response(200, UnitSchema(many=True))
+    def post(self, data, location_id):
+        """Move everything in a storage unit into another, all or nothing; answers the units moved."""
+        return evacuation.evacuate(locations.get_location(location_id), locations.get_location(data["target_id"]),
+                                   current_user)

@@ -120,3 +120,15 @@ class ScanSchema(Schema):
 class BlockSchema(Schema):
     position = fields.String(required=True, metadata={"description": "e.g. A1"})
     reason = fields.String(required=True, validate=validate.Length(min=3, max=200))
+
+
+class ReasonedSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class BoxMoveSchema(Schema):
+    rack_id = fields.Integer(required=True, strict=True)
+
+
+class EvacuationSchema(Schema):
+    target_id = fields.Integer(required=True, strict=True)

@@ -1,0 +1,88 @@
+"""Shipments API: dispatch units in a shipper, receive them by scanning every one."""
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core.errors import InvalidInput
+from app.core.permissions import PHARMACIST, QA, TECHNICIAN, require_login, require_roles
+from app.extensions import db
+from app.storage import scan
+from app.storage.handling import check_dispatchable
+from app.storage.models import Unit
+from app.storage.operations import get_unit
+
+from . import shipments
+from .models import Shipment, ShipmentItem
+from .schemas import DispatchSchema, ReceiptSchema, ShipmentSchema, UnitDispatchSchema
+
+blp = Blueprint("custody_api", __name__, url_prefix="/api/v1", description="Shipments: dispatch and receipt")
+HANDLERS = (TECHNICIAN, QA, PHARMACIST)
+
+
+def _scanned_units(codes: list[str]) -> dict[int, Unit]:
+    units = {}
+    for code in codes:
+        found = scan.resolve(code)
+        if found["type"] != "unit":
+            raise InvalidInput(f"{code!r} is a {found['type']}, not a unit", {"codes": [code]})
+        units[found["id"]] = get_unit(found["id"])
+    return units
+
+
+def _receive(shipment: Shipment, data: dict) -> Shipment:
+    scanned = _scanned_units(data["codes"])
+    expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+    return shipments.receive(shipment, set(scanned), current_user, data["resolution"], {**expected, **scanned})
+
+
+@blp.route("/shipments")
+class Shipments(MethodView):
+    @blp.response(200, ShipmentSchema(many=True))
+    def get(self):
+        require_login()
+        return db.session.scalars(select(Shipment).order_by(Shipment.id.desc()).limit(500)).all()
+
+    @require_roles(*HANDLERS)
+    @blp.arguments(DispatchSchema)
+    @blp.response(201, ShipmentSchema)
+    def post(self, data):
+        """Dispatch units (in hand, lot released) in a shipper to a destination."""
+        units = [get_unit(i) for i in data["unit_ids"]]
+        return shipments.dispatch(units, data["destination"], data["shipper"], current_user, check_dispatchable)
+
+
+@blp.route("/shipments/<int:shipment_id>/receive")
+class ShipmentReceive(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(ReceiptSchema)
+    @blp.response(200, ShipmentSchema)
+    def post(self, data, shipment_id):
+        """Receive by scanning every unit; a missing or unexpected unit blocks until resolved with a reason."""
+        return _receive(shipments.get_shipment(shipment_id), data)
+
+
+@blp.route("/units/<int:unit_id>/dispatch")
+class UnitDispatch(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(UnitDispatchSchema)
+    @blp.response(201, ShipmentSchema)
+    def post(self, data, unit_id):
+        """Dispatch one unit alone (a shipment of one)."""
+        return shipments.dispatch([get_unit(unit_id)], data["destination"], data["shipper"], current_user,
+                                  check_dispatchable)
+
+
+@blp.route("/units/<int:unit_id>/receive")
+class UnitReceive(MethodView):
+    @require_roles(*HANDLERS)
+    @blp.arguments(ReceiptSchema)
+    @blp.response(200, ShipmentSchema)
+    def post(self, data, unit_id):
+        """Receive the open shipment this unit travels in."""
+        shipment = db.session.scalar(select(Shipment).join(ShipmentItem).where(
+            ShipmentItem.unit_id == get_unit(unit_id).id, Shipment.received_at.is_(None)))
+        if shipment is None:
+            raise InvalidInput(f"unit {unit_id} is in no open shipment", {"unit_id": ["not in transit"]})
+        return _receive(shipment, data)

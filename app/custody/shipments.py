@@ -1,0 +1,63 @@
+"""Dispatch in a shipper and receipt by another person who scans every unit; discrepancies block the receipt."""
+
+import audit
+from app.core.errors import RuleViolation
+from app.core.lookup import get_or_404
+from app.core.types import utcnow
+from app.extensions import db
+
+from . import operations as custody
+from .models import Shipment, ShipmentItem
+
+
+def get_shipment(shipment_id: int) -> Shipment:
+    return get_or_404(Shipment, shipment_id, "shipment")
+
+
+def dispatch(units: list, destination: str, shipper: str, actor, check_unit) -> Shipment:
+    """Send units (each in hand, each passing check_unit) to a destination; each gets a 'dispatched' event."""
+    if not units:
+        raise RuleViolation("a shipment needs at least one unit")
+    for unit in units:
+        check_unit(unit)
+    shipment = Shipment(destination=destination.strip(), shipper=shipper.strip(), dispatched_by_id=actor.id,
+                        items=[ShipmentItem(unit_id=u.id) for u in units])
+    with audit.action(db.session, "shipment.dispatch"):
+        db.session.add(shipment)
+    with audit.action(db.session, "unit.dispatched", f"dispatched to {shipment.destination}"):
+        for unit in units:
+            unit.state = "in_transit"
+    for unit in units:
+        custody.record(unit, "dispatched", f"shipment:{shipment.id}", actor)
+    return shipment
+
+
+def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution: str | None,
+            units_by_id: dict) -> Shipment:
+    """Close a shipment: every unit scanned by a receiver other than the dispatcher; a missing or unexpected
+    unit blocks the receipt until it is resolved with a reason."""
+    if shipment.received_at is not None:
+        raise RuleViolation(f"shipment {shipment.id} was already received")
+    if receiver.id == shipment.dispatched_by_id:
+        raise RuleViolation("the receipt must be made by someone other than the dispatcher")
+    expected = {item.unit_id for item in shipment.items}
+    missing, unexpected = sorted(expected - scanned_unit_ids), sorted(scanned_unit_ids - expected)
+    problems = [f"missing: {units_by_id[i].barcode}" for i in missing]
+    problems += [f"unexpected: {units_by_id[i].barcode}" for i in unexpected]
+    if problems and not (resolution or "").strip():
+        raise RuleViolation("receipt blocked until resolved with a reason: " + "; ".join(problems),
+                            {"missing": missing, "unexpected": unexpected})
+    with audit.action(db.session, "shipment.receive", resolution or "every unit scanned"):
+        shipment.received_by_id, shipment.received_at = receiver.id, utcnow()
+        shipment.discrepancy = "; ".join(problems) + f" — resolved: {resolution}" if problems else None
+        for item in shipment.items:
+            item.received = item.unit_id not in missing
+    arrived = [units_by_id[i] for i in sorted(expected - set(missing))]
+    with audit.action(db.session, "unit.received", f"received from shipment {shipment.id}"):
+        for unit in arrived:
+            unit.state = "in_storage"
+        for i in missing:
+            units_by_id[i].state = "quarantined"
+    for unit in arrived:
+        custody.record(unit, "received", f"person:{receiver.id}", receiver)
+    return shipment

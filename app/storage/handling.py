@@ -1,0 +1,57 @@
+"""Rules for units leaving storage: dispatch eligibility, thaw with its expiry, destruction."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+import audit
+from app.core.errors import RuleViolation
+from app.core.types import utcnow
+from app.custody import operations as custody
+from app.extensions import db
+from app.lots.models import Lot, ProductCode
+
+from .models import Unit
+
+
+def _require_in_hand(unit: Unit, doing: str) -> None:
+    if unit.state != "in_storage" or unit.box_id is not None:
+        where = "in a box: retrieve it first" if unit.box_id is not None else f"{unit.state}"
+        raise RuleViolation(f"unit {unit.barcode} is {where}; {doing} needs it in hand")
+
+
+def check_dispatchable(unit: Unit) -> None:
+    """A unit may leave in a shipment when it is in hand and its lot is released (or it is a QC sample)."""
+    _require_in_hand(unit, "dispatch")
+    lot = db.session.get(Lot, unit.lot_id)
+    if lot.state != "released" and not unit.qc_sample:
+        raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}, not released")
+
+
+def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
+    """Thaw a unit in hand; allowed before release only for QC samples, recorded as such."""
+    _require_in_hand(unit, "thawing")
+    lot = db.session.get(Lot, unit.lot_id)
+    if lot.state != "released" and not unit.qc_sample:
+        raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}; only QC samples of an "
+                            "unreleased lot may be thawed")
+    hours = db.session.scalar(select(ProductCode.thaw_expiry_hours).where(ProductCode.code == lot.product_code))
+    if hours is None:
+        raise RuleViolation(f"no expiry after thaw is configured for product code {lot.product_code}")
+    now = utcnow()
+    purpose = "thawed as a QC sample of an unreleased lot" if lot.state != "released" else "thawed"
+    with audit.action(db.session, "unit.thawed", purpose):
+        unit.state, unit.thawed_at, unit.thaw_expires_at = "thawed", now, now + dt.timedelta(hours=hours)
+    custody.record(unit, "thawed", f"person:{actor.id}", actor, confirmation, manual_reason)
+    return unit
+
+
+def destroy(unit: Unit, actor, reason: str) -> Unit:
+    """Destroy a unit (never delete it): it leaves every position and its chain ends."""
+    if unit.state == "destroyed":
+        raise RuleViolation(f"unit {unit.barcode} is already destroyed")
+    with audit.action(db.session, "unit.destroyed", reason):
+        unit.state = "destroyed"
+        unit.box_id = unit.row = unit.col = None
+    custody.record(unit, "destroyed", "gone", actor, "manual", reason)
+    return unit
