@@ -3,6 +3,7 @@
 from app.auth.models import User
 from app.donors.models import Donor
 from app.lots.models import Lot
+from app.storage.models import Unit
 from tests.conftest import PASSWORD, audit_rows, make_app, migrate
 from tests.databases import TestDatabase
 
@@ -33,6 +34,8 @@ def test_demo_load_once(app, connection, session):
     assert lots["DP-26-0002"].state == "quarantine"
     assert [r.outcome for r in lots["DP-26-0002"].qc_results if r.outcome == "oos"] == ["oos"]
     assert session.query(Donor).filter_by(code="ASC-D001").one().eligibility == "eligible"
+    placed = session.query(Unit).filter(Unit.box_id.isnot(None)).all()
+    assert len(placed) == 10 and {u.lot_id for u in placed} == {lots["DP-26-0001"].id}
     second = runner.invoke(args=["demo", "load"])
     assert "nothing loaded" in second.output
     assert session.query(User).count() == 5

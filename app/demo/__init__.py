@@ -39,7 +39,8 @@ def load_command() -> None:
         load_demo_users(password)
         load_bank(password)
     click.echo("demo data loaded: users " + ", ".join(u for u, _, _ in DEMO_USERS) + "; donor ASC-D001, lots "
-               "T-26-0001 → P1 → MCB → DP-26-0001 (released) and DP-26-0002 (quarantine, viability OOS)")
+               "T-26-0001 → P1 → MCB → DP-26-0001 (released, 10 vials in tank LN2-01) and DP-26-0002 "
+               "(quarantine, viability OOS)")
 
 
 @demo_cli.command("info")
