@@ -45,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import api as auth_api
     from app.auth import views as auth_views
     from app.custody import api as custody_api
+    from app.custody import views as custody_views
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
@@ -61,7 +62,7 @@ def register_blueprints(app: Flask) -> None:
                    storage_api, custody_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, audit_views, donors_views, lots_views):
+    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views):
         app.register_blueprint(module.bp)
 
 

@@ -10,7 +10,6 @@ from app.core.permissions import PHARMACIST, QA, TECHNICIAN, require_login, requ
 from app.extensions import db
 from app.storage import scan
 from app.storage.handling import check_dispatchable
-from app.storage.models import Unit
 from app.storage.operations import get_unit
 
 from . import shipments
@@ -21,18 +20,8 @@ blp = Blueprint("custody_api", __name__, url_prefix="/api/v1", description="Ship
 HANDLERS = (TECHNICIAN, QA, PHARMACIST)
 
 
-def _scanned_units(codes: list[str]) -> dict[int, Unit]:
-    units = {}
-    for code in codes:
-        found = scan.resolve(code)
-        if found["type"] != "unit":
-            raise InvalidInput(f"{code!r} is a {found['type']}, not a unit", {"codes": [code]})
-        units[found["id"]] = get_unit(found["id"])
-    return units
-
-
 def _receive(shipment: Shipment, data: dict) -> Shipment:
-    scanned = _scanned_units(data["codes"])
+    scanned = scan.resolve_units(data["codes"])
     expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
     return shipments.receive(shipment, set(scanned), current_user, data["resolution"], {**expected, **scanned})
 

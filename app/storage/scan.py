@@ -66,3 +66,14 @@ def resolve(code: str) -> dict:
     if location is not None:
         return _location(location)
     raise NotFound(f"nothing known has the code {code!r}")
+
+
+def resolve_units(codes: list[str]) -> dict[int, Unit]:
+    """The units these scanned codes name, by id; any code that is not a unit is refused."""
+    units = {}
+    for code in codes:
+        found = resolve(code)
+        if found["type"] != "unit":
+            raise InvalidInput(f"{code!r} is a {found['type']}, not a unit", {"codes": [code]})
+        units[found["id"]] = db.session.get(Unit, found["id"])
+    return units

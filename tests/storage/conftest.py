@@ -28,3 +28,15 @@ def units(bank, drug_product, tank):
     """Four cryovials of the drug product lot, not yet placed."""
     return bank.post(f"/api/v1/lots/{drug_product['id']}/units", {"count": 4, "container_type": "cryovial",
                                                                   "volume_ml": "1.5", "cells": 25_000_000})
+
+
+@pytest.fixture
+def released_units(bank, drug_product, units, tank):
+    """The four units, their lot released by qa2, stored in the first box, then retrieved by tech1 (in hand)."""
+    bank.full_qc(drug_product["id"])
+    bank.as_user("qa2").release(drug_product["id"])
+    bank.as_user("tech1")
+    for unit in units:
+        bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
+        bank.post(f"/api/v1/units/{unit['id']}/retrieve", {}, expect=200)
+    return units

@@ -2,23 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from app.storage.models import Unit
 from tests.conftest import audit_rows, count_audit
 from tests.storage.conftest import boxes
-
-
-@pytest.fixture
-def released_units(bank, drug_product, units, tank):
-    """The four units, their lot released by qa2, stored in the first box, then retrieved by tech1 (in hand)."""
-    bank.full_qc(drug_product["id"])
-    bank.as_user("qa2").release(drug_product["id"])
-    bank.as_user("tech1")
-    for unit in units:
-        bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
-        bank.post(f"/api/v1/units/{unit['id']}/retrieve", {}, expect=200)
-    return units
 
 
 def _dispatch(bank, units, expect=201):
