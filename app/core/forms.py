@@ -1,7 +1,7 @@
 """Form helpers shared by the pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .errors import InvalidInput, describe
@@ -12,10 +12,6 @@ class SignatureForm(FlaskForm):
 
     password = PasswordField("Your password", validators=[DataRequired()])
     reason = StringField("Reason / comment", validators=[Length(max=2000)])
-
-
-class ReasonOnlyForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 def validated(form):
