@@ -170,3 +170,30 @@ def test_unsafe_next_is_ignored(client, make_user):
     assert response.headers["Location"].endswith("/dashboard")
 
 
+
+
+def test_password_change_checks_the_current_one(client, make_user, login, session):
+    make_user("tech1")
+    login("tech1")
+    wrong = client.post("/api/v1/me/password", json={"current_password": "nope", "new_password": "n" * 14})
+    assert wrong.status_code == 401 and _user(session, "tech1").failed_logins == 1
+    short = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "short"})
+    assert short.status_code == 422 and "at least 12" in short.json["message"]
+    same = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD})
+    assert same.status_code == 409
+    assert client.post("/api/v1/me/password", json={"current_password": PASSWORD,
+                                                    "new_password": "a brand new secret"}).status_code == 204
+    client.post("/api/v1/auth/logout")
+    assert login("tech1").status_code == 401
+    assert login("tech1", "a brand new secret").status_code == 200
+    [entry] = audit_rows(session, action="user.password_change")
+    assert entry["changes"]["password_hash"] == ["<redacted>", "<redacted>"]
+
+
+def test_admin_resets_a_password_with_a_reason(client, admin, make_user, login):
+    user_id = make_user("tech1")
+    assert client.post(f"/api/v1/users/{user_id}/password", json={"password": "temporary secret 1"}).status_code == 422
+    assert client.post(f"/api/v1/users/{user_id}/password",
+                       json={"password": "temporary secret 1", "reason": "forgotten"}).status_code == 204
+    client.post("/api/v1/auth/logout")
+    assert login("tech1", "temporary secret 1").status_code == 200

@@ -16,6 +16,8 @@ from .models import User
 from .schemas import (
     IssuedTokenSchema,
     LoginSchema,
+    PasswordChangeSchema,
+    PasswordResetSchema,
     RolesChangeSchema,
     TokenCreateSchema,
     TokenSchema,
@@ -56,6 +58,26 @@ class Me(MethodView):
         """The logged-in user."""
         require_login()
         return current_user
+
+
+@blp.route("/me/password")
+class MyPassword(MethodView):
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, data):
+        """Change your own password: the current one is checked again (a wrong one counts toward lockout)."""
+        require_login()
+        operations.change_password(current_user, data["current_password"], data["new_password"])
+
+
+@blp.route("/users/<int:user_id>/password")
+class UserPassword(MethodView):
+    @require_roles(ADMIN)
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(204)
+    def post(self, data, user_id):
+        """Set a new initial password for a user, with a reason."""
+        operations.reset_password(operations.get_user(user_id), data["password"], data["reason"])
 
 
 @blp.route("/users")

@@ -123,6 +123,26 @@ def verify_signer(user: User, password: str) -> None:
             user.failed_logins = 0
 
 
+def change_password(user: User, current: str, new: str) -> User:
+    """The user changes their own password after proving the current one (a failure counts toward lockout)."""
+    check_credentials(user.username, current, purpose="password change")
+    _check_password_rules(new)
+    if password_matches(user.password_hash, new):
+        raise RuleViolation("the new password must differ from the current one")
+    with audit.action(db.session, "user.password_change", "changed by its owner"):
+        user.password_hash = hash_password(new)
+        user.failed_logins = 0
+    return user
+
+
+def reset_password(user: User, new: str, reason: str) -> User:
+    """An administrator sets a new initial password (e.g. a forgotten one), with a reason."""
+    _check_password_rules(new)
+    with audit.action(db.session, "user.password_reset", reason):
+        user.password_hash = hash_password(new)
+    return user
+
+
 def set_roles(actor: User, user: User, roles, reason: str) -> User:
     role_string = _role_string(roles)
     if user.id == actor.id and ADMIN in user.role_set and ADMIN not in role_string.split(","):

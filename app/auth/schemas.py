@@ -56,3 +56,12 @@ class TokenSchema(Schema):
 
 class IssuedTokenSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={"description": "shown once; store it safely"})
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class PasswordResetSchema(ReasonSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
