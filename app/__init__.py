@@ -56,13 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from app.release import api as release_api
     from app.signatures import api as signatures_api
     from app.storage import api as storage_api
+    from app.storage import views as storage_views
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, custody_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views):
+    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views):
         app.register_blueprint(module.bp)
 
 
