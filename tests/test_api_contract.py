@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -46,3 +48,17 @@ def test_pages_ship_their_own_css_only(client):
     css = client.get("/static/web/cellbank.css")
     assert css.status_code == 200 and b"--accent" in css.data
     css.close()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/units/{id}", "/api/v1/lots/{id}", "/api/v1/donors/{id}",
+                                  "/api/v1/excursions/{id}", "/api/v1/storage/locations/{id}/map",
+                                  "/api/v1/units/{id}/custody"])
+@pytest.mark.parametrize("record_id", [2**31, 2**63, 10**30])
+def test_an_id_too_large_for_the_database_is_404_not_500(admin, client, path, record_id):
+    response = client.get(path.format(id=record_id))
+    assert response.status_code == 404 and str(record_id) in response.json["message"]
+
+
+def test_a_page_number_beyond_any_trail_is_refused_as_input(admin, client):
+    response = client.get("/api/v1/audit", query_string={"page": 2**62})
+    assert response.status_code == 422 and "page" in response.json["errors"].get("query", response.json["errors"])

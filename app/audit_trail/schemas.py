@@ -10,7 +10,7 @@ class AuditQuerySchema(Schema):
     action = fields.String(load_default=None)
     since = fields.AwareDateTime(load_default=None, metadata={"description": "inclusive, ISO-8601 with offset"})
     until = fields.AwareDateTime(load_default=None, metadata={"description": "exclusive, ISO-8601 with offset"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

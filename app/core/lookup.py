@@ -4,10 +4,13 @@ from app.extensions import db
 
 from .errors import NotFound
 
+#: ids are 32-bit integers in the database; a larger one (from a URL or a body) names nothing
+MAX_ID = 2**31 - 1
+
 
 def get_or_404(model, record_id: int, label: str):
     """The record of this model with this id; NotFound names what was missing."""
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id) if 1 <= record_id <= MAX_ID else None
     if record is None:
         raise NotFound(f"no {label} with id {record_id}")
     return record
