@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from app.lots import api as lots_api
     from app.lots import views as lots_views
     from app.materials import api as materials_api
+    from app.monitoring import api as monitoring_api
     from app.qc import api as qc_api
     from app.release import api as release_api
     from app.signatures import api as signatures_api
@@ -60,7 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, custody_api):
+                   storage_api, custody_api, monitoring_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views):

@@ -1,0 +1,117 @@
+"""Temperature monitoring API: readings (typed or imported from CSV), excursions, and QA closing their flags."""
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.extensions import db
+from app.storage.locations import get_location
+
+from . import csvimport, operations
+from .models import Excursion, ExcursionFlag, TemperatureReading
+from .schemas import (
+    CsvImportSchema,
+    ExcursionQuerySchema,
+    ExcursionSchema,
+    FlagCloseSchema,
+    FlagQuerySchema,
+    FlagSchema,
+    ImportResultSchema,
+    ReadingCreateSchema,
+    ReadingQuerySchema,
+    ReadingSchema,
+)
+
+blp = Blueprint("monitoring_api", __name__, url_prefix="/api/v1", description="Temperature readings and excursions")
+RECORDERS = (TECHNICIAN, QA)
+LIMIT = 5000
+
+
+@blp.route("/temperature-readings")
+class Readings(MethodView):
+    @blp.arguments(ReadingQuerySchema, location="query")
+    @blp.response(200, ReadingSchema(many=True))
+    def get(self, query):
+        """Readings in time order (at most 5,000), filtered by storage unit and time."""
+        require_login()
+        statement = select(TemperatureReading).order_by(TemperatureReading.measured_at, TemperatureReading.id)
+        if query["storage_unit_id"] is not None:
+            statement = statement.where(TemperatureReading.storage_unit_id == query["storage_unit_id"])
+        if query["since"] is not None:
+            statement = statement.where(TemperatureReading.measured_at >= query["since"])
+        if query["until"] is not None:
+            statement = statement.where(TemperatureReading.measured_at < query["until"])
+        return db.session.scalars(statement.limit(LIMIT)).all()
+
+    @require_roles(*RECORDERS)
+    @blp.arguments(ReadingCreateSchema)
+    @blp.response(201, ReadingSchema)
+    def post(self, data):
+        """Record a reading typed by hand; out of range it opens or widens an excursion, back in range it ends it."""
+        storage_unit = get_location(data["storage_unit_id"])
+        reading, _ = operations.record_reading(storage_unit, data["measured_at"], data["value_c"], current_user)
+        return reading
+
+
+@blp.route("/temperature-readings/import")
+class ReadingsImport(MethodView):
+    @require_roles(*RECORDERS)
+    @blp.arguments(CsvImportSchema)
+    @blp.response(201, ImportResultSchema)
+    def post(self, data):
+        """Import a monitor's CSV export sent as JSON {"csv": "<file text>"}; any bad line refuses the whole file."""
+        return csvimport.import_csv(data["csv"], current_user)
+
+
+@blp.route("/excursions")
+class Excursions(MethodView):
+    @blp.arguments(ExcursionQuerySchema, location="query")
+    @blp.response(200, ExcursionSchema(many=True))
+    def get(self, query):
+        """Excursions, newest first, each with its flags."""
+        require_login()
+        statement = select(Excursion).options(selectinload(Excursion.flags)).order_by(Excursion.started_at.desc(),
+                                                                                      Excursion.id.desc())
+        if query["storage_unit_id"] is not None:
+            statement = statement.where(Excursion.storage_unit_id == query["storage_unit_id"])
+        if query["open"] is not None:
+            statement = statement.where(Excursion.ended_at.is_(None) if query["open"]
+                                        else Excursion.ended_at.is_not(None))
+        return db.session.scalars(statement.limit(LIMIT)).all()
+
+
+@blp.route("/excursions/<int:excursion_id>")
+class ExcursionById(MethodView):
+    @blp.response(200, ExcursionSchema)
+    def get(self, excursion_id):
+        require_login()
+        return operations.get_excursion(excursion_id)
+
+
+@blp.route("/excursion-flags")
+class Flags(MethodView):
+    @blp.arguments(FlagQuerySchema, location="query")
+    @blp.response(200, FlagSchema(many=True))
+    def get(self, query):
+        """Flags, oldest first, filtered by unit and by whether QA closed them."""
+        require_login()
+        statement = select(ExcursionFlag).order_by(ExcursionFlag.id)
+        if query["unit_id"] is not None:
+            statement = statement.where(ExcursionFlag.unit_id == query["unit_id"])
+        if query["open"] is not None:
+            statement = statement.where(ExcursionFlag.closed_at.is_(None) if query["open"]
+                                        else ExcursionFlag.closed_at.is_not(None))
+        return db.session.scalars(statement.limit(LIMIT)).all()
+
+
+@blp.route("/excursion-flags/<int:flag_id>/close")
+class FlagClose(MethodView):
+    @require_roles(QA)
+    @blp.arguments(FlagCloseSchema)
+    @blp.response(200, FlagSchema)
+    def post(self, data, flag_id):
+        """QA closes a flag with its assessment and an e-signature (password re-entered), once the excursion ended."""
+        return operations.close_flag(operations.get_flag(flag_id), current_user, data["password"], data["assessment"])
