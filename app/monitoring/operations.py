@@ -193,15 +193,29 @@ def flag_units(excursion: Excursion, unit_ids: set[int]) -> list[ExcursionFlag]:
     return new
 
 
-def flag_if_in_excursion(unit: Unit) -> list[ExcursionFlag]:
-    """Call after placing or moving a unit (or a box): flag it if its storage unit has an excursion going on."""
-    storage_unit = storage_unit_of(unit.box_id)
-    if storage_unit is None:
-        return []
-    lock_storage_unit(storage_unit)
-    going_on = db.session.scalars(select(Excursion).where(Excursion.storage_unit_id == storage_unit.id,
-                                                          Excursion.ended_at.is_(None)))
-    return [flag for excursion in going_on for flag in flag_units(excursion, {unit.id})]
+def flag_if_in_excursion(units: list[Unit]) -> list[ExcursionFlag]:
+    """Call after placing or moving units (or their boxes): flag those whose storage unit has an excursion going on."""
+    by_storage_unit: dict[int, tuple[StorageLocation, set[int]]] = {}
+    for box_id in sorted({unit.box_id for unit in units if unit.box_id is not None}):
+        storage_unit = storage_unit_of(box_id)
+        if storage_unit is not None:
+            by_storage_unit.setdefault(storage_unit.id, (storage_unit, set()))[1].update(
+                unit.id for unit in units if unit.box_id == box_id)
+    flags = []
+    for storage_unit, unit_ids in by_storage_unit.values():
+        lock_storage_unit(storage_unit)
+        going_on = db.session.scalars(select(Excursion).where(Excursion.storage_unit_id == storage_unit.id,
+                                                              Excursion.ended_at.is_(None)))
+        flags += [flag for excursion in going_on for flag in flag_units(excursion, unit_ids)]
+    return flags
+
+
+def flagged_unit_ids(unit_ids: list[int]) -> set[int]:
+    """Which of these units have a flag QA has not assessed yet."""
+    if not unit_ids:
+        return set()
+    return set(db.session.scalars(select(ExcursionFlag.unit_id).where(ExcursionFlag.unit_id.in_(unit_ids),
+                                                                      ExcursionFlag.closed_at.is_(None))))
 
 
 def open_flags(unit: Unit) -> list[ExcursionFlag]:

@@ -6,6 +6,7 @@ import audit
 from app.core.errors import RuleViolation
 from app.custody import operations as custody
 from app.extensions import db
+from app.monitoring import operations as monitoring
 
 from .models import StorageLocation, Unit
 
@@ -27,8 +28,10 @@ def _boxes_under(location: StorageLocation) -> list[int]:
 
 
 def _record_moves(units: list[Unit], actor, why: str) -> None:
+    """Each unit's own custody event; units arriving in a storage unit during an excursion are flagged."""
     for unit in units:
         custody.record(unit, "moved", f"box:{unit.box_id}:{unit.row}:{unit.col}", actor, "manual", why)
+    monitoring.flag_if_in_excursion(units)
 
 
 def move_box(box: StorageLocation, rack: StorageLocation, actor) -> StorageLocation:

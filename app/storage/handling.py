@@ -10,6 +10,7 @@ from app.core.types import utcnow
 from app.custody import operations as custody
 from app.extensions import db
 from app.lots.models import Lot, ProductCode
+from app.monitoring import operations as monitoring
 
 from .models import Unit
 
@@ -23,6 +24,7 @@ def _require_in_hand(unit: Unit, doing: str) -> None:
 def check_dispatchable(unit: Unit) -> None:
     """A unit may leave in a shipment when it is in hand and its lot is released (or it is a QC sample)."""
     _require_in_hand(unit, "dispatch")
+    monitoring.require_unflagged(unit, "dispatch")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}, not released")
@@ -31,6 +33,7 @@ def check_dispatchable(unit: Unit) -> None:
 def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Thaw a unit in hand; allowed before release only for QC samples, recorded as such."""
     _require_in_hand(unit, "thawing")
+    monitoring.require_unflagged(unit, "thawing")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}; only QC samples of an "

@@ -12,6 +12,7 @@ from app.custody import operations as custody
 from app.extensions import db
 from app.lots.models import Lot
 from app.lots.operations import donors_of
+from app.monitoring import operations as monitoring
 
 from .locations import blocked_positions, check_position
 from .models import StorageLocation, Unit
@@ -88,6 +89,7 @@ def _occupy(unit: Unit, box: StorageLocation, row: int, col: int, event_type: st
         # Someone else's placement committed between our check and our write; the database kept them apart.
         raise RuleViolation(f"{where} was just taken by someone else") from None
     custody.record(unit, event_type, place_of(unit), actor, confirmation, manual_reason)
+    monitoring.flag_if_in_excursion([unit])
     return unit
 
 

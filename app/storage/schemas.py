@@ -56,7 +56,8 @@ class LocationSchema(BoxSchema):
 
 class BoxMapSchema(Schema):
     box = fields.Nested(BoxSchema)
-    cells = fields.List(fields.Dict(), metadata={"description": "row, col, label, status, unit_id, barcode"})
+    cells = fields.List(fields.Dict(), metadata={
+        "description": "row, col, label, status (free, occupied, blocked), unit_id, barcode, flagged"})
 
 
 class UnitsCreateSchema(Schema):

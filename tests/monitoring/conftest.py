@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.monitoring.models import Excursion, ExcursionFlag, TemperatureReading
-from tests.storage.conftest import boxes, tank, units  # noqa: F401  (fixtures shared with the storage tests)
+from tests.storage.conftest import boxes, released_units, tank, units  # noqa: F401  (fixtures shared with storage)
 
 
 def now() -> dt.datetime:
