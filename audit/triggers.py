@@ -73,11 +73,12 @@ _PG_FUNCTIONS = [
     """
     CREATE FUNCTION audit_require_entry() RETURNS trigger LANGUAGE plpgsql
     SET search_path = public, pg_temp AS $$
-    DECLARE journaled bigint; audited bigint;
+    -- text locals: comparing the name-typed TG_TABLE_NAME with the columns directly would skip their indexes
+    DECLARE journaled bigint; audited bigint; tbl text := TG_TABLE_NAME; rid text := NEW.id::text;
     BEGIN
-        SELECT count(*) INTO journaled FROM audit_journal WHERE table_name = TG_TABLE_NAME AND row_id = NEW.id::text;
+        SELECT count(*) INTO journaled FROM audit_journal WHERE table_name = tbl AND row_id = rid;
         SELECT count(*) INTO audited FROM audit_log
-            WHERE entity_type = TG_TABLE_NAME AND entity_id = NEW.id::text AND operation IN ('insert', 'update');
+            WHERE entity_type = tbl AND entity_id = rid AND operation IN ('insert', 'update');
         IF journaled <> audited THEN
             RAISE EXCEPTION 'unaudited change refused: % row % has % changes but % audit entries',
                 TG_TABLE_NAME, NEW.id, journaled, audited USING ERRCODE = 'integrity_constraint_violation';

@@ -1,6 +1,7 @@
 """Plain SQL on a GMP table behind the app's back: refused at commit on PostgreSQL, reported by verify on SQLite."""
 
 import contextlib
+import re
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -10,6 +11,7 @@ import audit
 from app.auth import operations
 from app.core.transaction import unit_of_work
 from app.extensions import db
+from tests.databases import POSTGRES_ADMIN_URL
 
 from .conftest import ON_POSTGRES, assert_caught
 
@@ -112,3 +114,29 @@ def test_temporary_tables_cannot_hide_a_change(pg_trail):
         attacker.dispose()
     code, line = pg_trail.verify()
     assert pg_trail.roles(victim) == "technician" or code == 1, f"unaudited change, verify says: {line}"
+
+
+def test_the_commit_check_finds_a_rows_entries_through_the_indexes(pg_trail):
+    """The deferred check looks a row up in audit_journal and audit_log by index condition, never by a full read."""
+    trail = pg_trail
+    victim = trail.user("victim")
+    plans = []
+    superuser = make_url(POSTGRES_ADMIN_URL).set(database=make_url(trail.database.owner_url).database)
+    engine = create_engine(superuser)  # LOAD of auto_explain needs a superuser
+    with engine.begin() as conn:
+        conn.connection.driver_connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
+        for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                        "SET auto_explain.log_nested_statements = on", "SET client_min_messages = log",
+                        "SET enable_seqscan = off"):  # with seqscan off a whole-table read shows as a full index read
+            conn.exec_driver_sql(setting)
+        conn.exec_driver_sql("SAVEPOINT unaudited")
+        conn.exec_driver_sql(f"UPDATE users SET full_name = 'Renamed' WHERE id = {victim}")
+        with pytest.raises(DBAPIError, match="unaudited change refused"):
+            conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT unaudited")
+    engine.dispose()
+    checks = [plan for plan in plans if "FROM audit_journal" in plan or "FROM audit_log" in plan]
+    assert len(checks) == 2, plans
+    for plan in checks:  # both columns of each index are conditions; nothing about the row is left to a filter
+        assert re.search(r"Index Cond: \(\(\(?(table_name|entity_type)\)?(::text)? = 'users'::text\) AND", plan), plan
+        assert "Filter: ((table_name" not in plan and "Filter: ((entity_type" not in plan, plan
