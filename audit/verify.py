@@ -1,6 +1,7 @@
 """The verifier: contiguity, links, hashes, mirrored columns, the change journal and a checkpoint."""
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -60,18 +61,25 @@ def _batches(conn: Connection):
         cursor.close()
 
 
-def _parsed(payload: bytes):
+def _mirror_problem(payload: bytes, columns: tuple) -> str | None:
+    """Whether the queryable columns equal the fields of the hashed payload (a missing key compares as None)."""
     try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        return None
+        values = _mirrored_fields(orjson.loads(payload))
+    except (KeyError, TypeError, orjson.JSONDecodeError):
+        try:
+            fields = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            fields = None
+        if not isinstance(fields, dict):
+            return "payload is not a JSON object"
+        values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)
+    return None if values == columns else "columns differ from the hashed payload"
 
 
 def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
     """Walk the chain; return (head seq, head hash, first bad seq, problem)."""
-    # The hot loop: one pass per entry, names bound locally, the mirrored columns read from the payload in C.
-    sha256, loads, tag, mirrored = hashlib.sha256, orjson.loads, DOMAIN_TAG, _mirrored_fields
-    width = len(MIRRORED_COLUMNS)
+    # The hot loop: one pass per entry, names bound locally.
+    sha256, tag, width = hashlib.sha256, DOMAIN_TAG, len(MIRRORED_COLUMNS)
     expected, last = 1, GENESIS_HASH
     for rows in _batches(conn):
         for row in rows:
@@ -82,16 +90,41 @@ def _check_chain(conn: Connection) -> tuple[int, str, int | None, str | None]:
                 return expected - 1, last, seq, "prev_hash does not link to the previous entry"
             if sha256(tag + prev.encode() + payload).hexdigest() != digest:
                 return expected - 1, last, seq, "entry_hash does not match the stored payload"
-            try:
-                fields = loads(payload)
-                values = mirrored(fields)
-            except (KeyError, TypeError, orjson.JSONDecodeError):
-                if not isinstance(fields := _parsed(payload), dict):
-                    return expected - 1, last, seq, "payload is not a JSON object"
-                values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)  # a missing key compares as None
-            if values != row[:width]:
-                return expected - 1, last, seq, "columns differ from the hashed payload"
+            if problem := _mirror_problem(payload, row[:width]):
+                return expected - 1, last, seq, problem
             expected, last = seq + 1, digest
+    return expected - 1, last, None, None
+
+
+#: SQLite compares the mirrored columns with the payload itself, parsing it once; a row it does not find equal
+#: is checked again in Python, and if it cannot judge at all (malformed payload, a blob column) it raises
+_PATHS, _COLUMNS = ", ".join(f"'$.{c}'" for c in MIRRORED_COLUMNS), ", ".join(MIRRORED_COLUMNS)
+_SQLITE_SELECT = (f"SELECT seq, payload, prev_hash, entry_hash, json_extract(CAST(payload AS TEXT), {_PATHS}) "
+                  f"IS json_array({_COLUMNS}) FROM audit_log ORDER BY seq")
+_SQLITE_COLUMNS = f"SELECT {_COLUMNS} FROM audit_log WHERE seq = ?"
+
+
+def _check_chain_sqlite(conn: Connection) -> tuple[int, str, int | None, str | None] | None:
+    """The same walk with the column check done by SQLite; None when SQLite could not judge a row."""
+    raw = conn.connection.driver_connection
+    sha256, tag = hashlib.sha256, DOMAIN_TAG
+    expected, last = 1, GENESIS_HASH
+    cursor = raw.cursor()
+    try:
+        for seq, payload, prev, digest, mirrored in cursor.execute(_SQLITE_SELECT):
+            if seq != expected:
+                return expected - 1, last, expected, f"seq {expected} is missing (found {seq} next)"
+            if prev != last:
+                return expected - 1, last, seq, "prev_hash does not link to the previous entry"
+            if sha256(tag + prev.encode() + payload).hexdigest() != digest:
+                return expected - 1, last, seq, "entry_hash does not match the stored payload"
+            if not mirrored and (problem := _mirror_problem(payload, raw.execute(_SQLITE_COLUMNS, (seq,)).fetchone())):
+                return expected - 1, last, seq, problem
+            expected, last = seq + 1, digest
+    except sqlite3.Error:
+        return None
+    finally:
+        cursor.close()
     return expected - 1, last, None, None
 
 
@@ -120,7 +153,8 @@ def _check_journal(conn: Connection) -> str | None:
 
 def verify(conn: Connection, checkpoint: Checkpoint | None = None) -> Verdict:
     """Check the whole trail; the verdict names the first bad seq if anything is wrong."""
-    head_seq, head_hash, bad_seq, problem = _check_chain(conn)
+    walked = _check_chain_sqlite(conn) if conn.dialect.name == "sqlite" else None
+    head_seq, head_hash, bad_seq, problem = walked or _check_chain(conn)
     if problem is None and checkpoint is not None:
         problem, bad_seq = _check_checkpoint(conn, checkpoint, head_seq)
     if problem is None:

@@ -6,7 +6,7 @@ from sqlalchemy import insert, text
 import audit
 from audit import chain
 
-from .conftest import assert_caught, edited, forged_row
+from .conftest import _trail, assert_caught, edited, forged_row
 
 UPDATE_ROW = text("UPDATE audit_log SET payload = :payload, prev_hash = :prev_hash, entry_hash = :entry_hash "
                   "WHERE seq = :seq")
@@ -131,3 +131,26 @@ def test_unreadable_payload_gets_a_verdict_not_a_crash(built, payload):
     with built.owner() as conn:
         conn.execute(insert(audit.audit_log), [row])
     assert_caught(built.verify(), 10, "payload is not a JSON object")
+
+
+@pytest.fixture
+def sqlite_built(tmp_path):
+    """A built nine-entry trail in a SQLite file of its own."""
+    yield from _trail("sqlite", tmp_path, build=True)
+
+
+def test_a_blob_in_a_mirrored_column_gets_a_verdict_not_a_crash(sqlite_built):
+    """SQLite cannot compare a blob with the payload by itself: the verifier still judges the row."""
+    with sqlite_built.owner() as conn:
+        conn.execute(text("UPDATE audit_log SET entity_type = CAST(entity_type AS BLOB) WHERE seq = 4"))
+    assert_caught(sqlite_built.verify(), 4, "columns differ from the hashed payload")
+
+
+@pytest.mark.parametrize("entity_id", ["é\u00e9ü-Ω", "tab\there", "quote\"back\\slash", "ctl\u001f\u0001", "💉 vial"])
+def test_unusual_characters_in_mirrored_columns_verify(trail, entity_id):
+    """Values the database's JSON writes differently from the payload's are compared by value: no false alarm."""
+    trail.build()
+    with trail.work() as session:
+        audit.record(session, "label.print", "units", entity_id, None, {"copies": 1})
+    code, line = trail.verify()
+    assert code == 0 and line.startswith("OK: 10 audit entries verified"), line
