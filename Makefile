@@ -28,3 +28,4 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/audit_bench.py
+	$(BIN)/python bench/storage_bench.py
