@@ -22,8 +22,10 @@ from .schemas import (
     EvacuationSchema,
     LocationCreateSchema,
     LocationSchema,
+    MoveSchema,
     PlacementSchema,
     ReasonedSchema,
+    RetrievalSchema,
     ScanSchema,
     TankTemplateSchema,
     UnitSchema,
@@ -126,6 +128,14 @@ def _target(data: dict) -> tuple:
     return box, data.get("row"), data.get("col")
 
 
+def _taken(unit_id: int, data: dict):
+    """The unit to take from its box, checked against the box scanned before it, if any."""
+    unit = operations.get_unit(unit_id)
+    if data["from_box_id"] is not None:
+        operations.require_in_box(unit, locations.get_location(data["from_box_id"]))
+    return unit
+
+
 @blp.route("/units/<int:unit_id>/store")
 class Store(MethodView):
     @require_roles(*HANDLERS)
@@ -141,22 +151,22 @@ class Store(MethodView):
 @blp.route("/units/<int:unit_id>/move")
 class Move(MethodView):
     @require_roles(*HANDLERS)
-    @blp.arguments(PlacementSchema)
+    @blp.arguments(MoveSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
         box, row, col = _target(data)
-        return operations.move(operations.get_unit(unit_id), box, current_user, row, col, data["confirmation"],
-                               data["manual_reason"])
+        unit = _taken(unit_id, data)
+        return operations.move(unit, box, current_user, row, col, data["confirmation"], data["manual_reason"])
 
 
 @blp.route("/units/<int:unit_id>/retrieve")
 class Retrieve(MethodView):
     @require_roles(*HANDLERS)
-    @blp.arguments(ConfirmationSchema)
+    @blp.arguments(RetrievalSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
-        return operations.retrieve(operations.get_unit(unit_id), current_user, data["confirmation"],
-                                   data["manual_reason"])
+        """Take a unit out of its position into the hands of the person (from_box_id: the box scanned first)."""
+        return operations.retrieve(_taken(unit_id, data), current_user, data["confirmation"], data["manual_reason"])
 
 
 @blp.route("/units/<int:unit_id>/custody")

@@ -116,6 +116,13 @@ def move(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: i
     return _occupy(unit, box, row, col, "moved", actor, confirmation, manual_reason)
 
 
+def require_in_box(unit: Unit, box: StorageLocation) -> None:
+    """Refuse (409) taking a unit out of a box it is not in: the scanned box and the scanned unit disagree."""
+    if unit.box_id != box.id:
+        where = "in no box" if unit.box_id is None else f"in {db.session.get(StorageLocation, unit.box_id).name}"
+        raise RuleViolation(f"unit {unit.barcode} is not in the scanned box {box.name}: it is {where}")
+
+
 def retrieve(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Take a unit out of its position into the hands of the actor."""
     if unit.box_id is None:

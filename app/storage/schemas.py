@@ -89,6 +89,15 @@ class ConfirmationSchema(Schema):
     manual_reason = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
+def _from_box():
+    return fields.Integer(load_default=None, strict=True, metadata={
+        "description": "the box scanned before the unit: refused (409) if the unit is not in it"})
+
+
+class RetrievalSchema(ConfirmationSchema):
+    from_box_id = _from_box()
+
+
 class PlacementSchema(ConfirmationSchema):
     box_id = fields.Integer(required=True, strict=True)
     position = fields.String(load_default=None, metadata={"description": "e.g. C7; none: next free position"})
@@ -99,6 +108,10 @@ class PlacementSchema(ConfirmationSchema):
     def _row_and_col_together(self, data, **kwargs):
         if (data.get("row") is None) != (data.get("col") is None):
             raise ValidationError("give both row and col, or a position label, or neither", "row")
+
+
+class MoveSchema(PlacementSchema):
+    from_box_id = _from_box()
 
 
 class CustodyEventSchema(Schema):

@@ -54,6 +54,23 @@ def test_position_outside_the_box_or_unknown_label_is_422(bank, tank, units):
     assert label.status_code == 422 and "not a position" in label.json["message"]
 
 
+@pytest.mark.parametrize("action", ["retrieve", "move"])
+def test_a_unit_not_in_the_scanned_box_is_refused_and_nothing_changes(bank, tank, units, session, action):
+    first, second, third = boxes(tank)[:3]
+    bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": first["id"], "position": "A1"}, expect=200)
+    before = count_audit(session)
+    body = {"from_box_id": second["id"], **({"box_id": third["id"]} if action == "move" else {})}
+    response = bank.client.post(f"/api/v1/units/{units[0]['id']}/{action}", json=body)
+    assert response.status_code == 409, response.json
+    assert response.json["message"] == (f"unit DP-0001-A0 is not in the scanned box {second['name']}: "
+                                        f"it is in {first['name']}")
+    unit = session.get(Unit, units[0]["id"])
+    assert (unit.box_id, unit.row, unit.col) == (first["id"], 1, 1) and count_audit(session) == before
+    body["from_box_id"] = first["id"]
+    moved = bank.post(f"/api/v1/units/{units[0]['id']}/{action}", body, expect=200)
+    assert moved["box_id"] == (third["id"] if action == "move" else None)
+
+
 def test_move_and_retrieve_extend_an_unbroken_custody_chain(bank, tank, units, app):
     first, second = boxes(tank)[:2]
     unit = units[0]["id"]
