@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from app.lots import views as lots_views
     from app.materials import api as materials_api
     from app.monitoring import api as monitoring_api
+    from app.monitoring import views as monitoring_views
     from app.qc import api as qc_api
     from app.release import api as release_api
     from app.signatures import api as signatures_api
@@ -64,7 +65,8 @@ def register_blueprints(app: Flask) -> None:
                    storage_api, custody_api, monitoring_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views):
+    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views,
+                   monitoring_views):
         app.register_blueprint(module.bp)
 
 
