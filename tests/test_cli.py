@@ -1,9 +1,13 @@
 """Command line: users create and demo load (audit verify/checkpoint: tests/audit)."""
 
+import datetime as dt
+
 from app.auth.models import User
+from app.custody.models import CustodyEvent
 from app.donors.models import Donor
 from app.lots.models import Lot
-from app.storage.models import Unit
+from app.monitoring.models import Excursion, TemperatureReading
+from app.storage.models import StorageLocation, Unit
 from tests.conftest import PASSWORD, audit_rows, make_app, migrate
 from tests.databases import TestDatabase
 
@@ -36,6 +40,19 @@ def test_demo_load_once(app, connection, session):
     assert session.query(Donor).filter_by(code="ASC-D001").one().eligibility == "eligible"
     placed = session.query(Unit).filter(Unit.box_id.isnot(None)).all()
     assert len(placed) == 10 and {u.lot_id for u in placed} == {lots["DP-26-0001"].id}
+    assert "a temperature excursion of LN2-01" in first.output
+    [excursion] = session.query(Excursion).all()
+    tank = session.get(StorageLocation, excursion.storage_unit_id)
+    readings = session.query(TemperatureReading).order_by(TemperatureReading.measured_at).all()
+    assert tank.name == "LN2-01" and {r.storage_unit_id for r in readings} == {tank.id}
+    assert [r.in_range for r in readings] == [True] * 6 + [False] * 6 + [True]
+    assert (excursion.started_at, excursion.ended_at) == (readings[6].measured_at, readings[-1].measured_at)
+    assert (str(excursion.lowest_c), str(excursion.highest_c)) == ("-148.8", "-138.0")
+    assert readings[-1].measured_at - readings[0].measured_at >= dt.timedelta(hours=2)
+    assert readings[-1].measured_at <= dt.datetime.now(dt.UTC)
+    stored_at = [e.at for e in session.query(CustodyEvent).filter_by(event_type="stored")]
+    assert len(stored_at) == 10 and all(excursion.started_at < at < excursion.ended_at for at in stored_at)
+    assert sorted(f.unit_id for f in excursion.flags if f.is_open) == sorted(u.id for u in placed)
     second = runner.invoke(args=["demo", "load"])
     assert "nothing loaded" in second.output
     assert session.query(User).count() == 5
