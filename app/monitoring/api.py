@@ -91,6 +91,18 @@ class ExcursionById(MethodView):
         return operations.get_excursion(excursion_id)
 
 
+@blp.route("/excursions/<int:excursion_id>/assess")
+class ExcursionAssess(MethodView):
+    @require_roles(QA)
+    @blp.arguments(FlagCloseSchema)
+    @blp.response(200, ExcursionSchema)
+    def post(self, data, excursion_id):
+        """QA closes every open flag of an ended excursion with one assessment; a signature per flag, one password."""
+        excursion = operations.get_excursion(excursion_id)
+        operations.close_open_flags(excursion, current_user, data["password"], data["assessment"])
+        return excursion
+
+
 @blp.route("/excursion-flags")
 class Flags(MethodView):
     @blp.arguments(FlagQuerySchema, location="query")

@@ -23,7 +23,7 @@ from app.core.lookup import get_or_404
 from app.core.timezones import local
 from app.core.types import utcnow
 from app.extensions import db
-from app.signatures.operations import signed_change
+from app.signatures.operations import signed_change, signed_changes
 from app.storage.models import StorageLocation, Unit
 
 from .models import Excursion, ExcursionFlag, TemperatureReading, tenths
@@ -241,12 +241,27 @@ def require_unflagged(unit: Unit, doing: str) -> None:
                             f"{doing} is not allowed until QA assesses it")
 
 
+def _require_ended(excursion: Excursion) -> None:
+    if excursion.is_open:
+        raise RuleViolation(f"excursion {excursion.id} is still going on: its flags are assessed once it ends")
+
+
 def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> ExcursionFlag:
     """QA closes a flag with its assessment and an e-signature, once the excursion has ended."""
     if not flag.is_open:
         raise RuleViolation(f"excursion flag {flag.id} was already closed at {when(flag.closed_at)}")
-    if flag.excursion.is_open:
-        raise RuleViolation(f"excursion {flag.excursion_id} is still going on: its flags are assessed once it ends")
+    _require_ended(flag.excursion)
     signed_change(flag, signer, password, "excursion assessed", "excursion_flag.close", assessment,
                   {"assessment": assessment, "closed_at": utcnow()}, "closure_signature_id")
     return flag
+
+
+def close_open_flags(excursion: Excursion, signer, password: str, assessment: str) -> list[ExcursionFlag]:
+    """QA assesses every open flag of an ended excursion at once: one assessment, one password, a signature each."""
+    _require_ended(excursion)
+    flags = [flag for flag in excursion.flags if flag.is_open]
+    if not flags:
+        raise RuleViolation(f"excursion {excursion.id} has no open flag left to assess")
+    signed_changes(flags, signer, password, "excursion assessed", "excursion_flag.close", assessment,
+                   {"assessment": assessment, "closed_at": utcnow()}, "closure_signature_id")
+    return flags

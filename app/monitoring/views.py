@@ -85,7 +85,8 @@ def _flag_rows(excursion: Excursion) -> list[dict]:
 
 
 def _render_excursion(excursion: Excursion, form: FlagCloseForm, error: DomainError | None = None,
-                      flag_id: int | None = None):
+                      dialog: int | str | None = None):
+    """The excursion page; after a refusal, the message, and the signing dialog it came from open again."""
     query = select(TemperatureReading).where(TemperatureReading.storage_unit_id == excursion.storage_unit_id,
                                              TemperatureReading.measured_at >= excursion.started_at)
     if excursion.ended_at is not None:
@@ -94,7 +95,7 @@ def _render_excursion(excursion: Excursion, form: FlagCloseForm, error: DomainEr
     page = render_template("monitoring/excursion.html", excursion=excursion, flags=_flag_rows(excursion),
                            place=db.session.get(StorageLocation, excursion.storage_unit_id), readings=readings,
                            users=_by_id(User, [r.recorded_by_id for r in readings]), form=form, limit=LIMIT,
-                           error=error.message if error else None, error_flag_id=flag_id)
+                           error=error.message if error else None, error_dialog=dialog)
     return page, error.status if error else 200
 
 
@@ -117,6 +118,20 @@ def close_flag(flag_id: int):
         return _render_excursion(operations.get_excursion(excursion_id), form, error, flag_id)
     flash(f"Flag of unit {db.session.get(Unit, flag.unit_id).barcode} closed: your assessment is signed.", "success")
     return redirect(url_for("monitoring.excursion_page", excursion_id=excursion_id, _anchor=f"flag-{flag_id}"))
+
+
+@bp.route("/excursions/<int:excursion_id>/assess", methods=["POST"])
+@require_roles(QA)
+def assess_excursion(excursion_id: int):
+    excursion, form = operations.get_excursion(excursion_id), FlagCloseForm()
+    try:
+        validated(form)
+        flags = operations.close_open_flags(excursion, current_user, form.password.data, form.assessment.data)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_excursion(operations.get_excursion(excursion_id), form, error, "all")
+    flash(f"{len(flags)} flag(s) closed: your assessment is signed for each unit.", "success")
+    return redirect(url_for("monitoring.excursion_page", excursion_id=excursion_id))
 
 
 def _render_temperature(reading_form: ReadingForm, import_form: ImportForm, error: DomainError | None = None):

@@ -37,20 +37,31 @@ def get_signable(record_type: str, record_id: int):
     return record
 
 
-def sign(signer, password: str, meaning: str, record, reason: str | None = None) -> Signature:
-    """Sign a record after re-checking the signer's password; a wrong password signs nothing."""
+def _check_signable(signer, meaning: str, record) -> None:
     if meaning not in record.__signature_meanings__:
         raise InvalidInput(f"a {record.__tablename__} record can be signed only as: "
                            f"{', '.join(record.__signature_meanings__)}", {"meaning": ["not allowed here"]})
     if not signer.has_any_role(record.__signer_roles__):
         raise Forbidden(f"signing a {record.__tablename__} record needs the role "
                         f"{' or '.join(record.__signer_roles__)}")
+
+
+def sign_series(signer, password: str, meaning: str, records: list, reason: str | None = None) -> list[Signature]:
+    """Sign several records in one act, the password checked once for the series; a wrong one signs nothing."""
+    for record in records:
+        _check_signable(signer, meaning, record)
     verify_signer(signer, password)
-    signature = Signature(signer_id=signer.id, printed_name=signer.full_name, meaning=meaning,
-                          record_type=record.__tablename__, record_id=record.id, content_hash=content_hash(record))
+    signatures = [Signature(signer_id=signer.id, printed_name=signer.full_name, meaning=meaning,
+                            record_type=record.__tablename__, record_id=record.id, content_hash=content_hash(record))
+                  for record in records]
     with audit.action(db.session, f"signature.{meaning.replace(' ', '_')}", reason):
-        db.session.add(signature)
-    return signature
+        db.session.add_all(signatures)
+    return signatures
+
+
+def sign(signer, password: str, meaning: str, record, reason: str | None = None) -> Signature:
+    """Sign a record after re-checking the signer's password; a wrong password signs nothing."""
+    return sign_series(signer, password, meaning, [record], reason)[0]
 
 
 def signatures_for(record) -> list[dict]:
@@ -63,15 +74,23 @@ def signatures_for(record) -> list[dict]:
     return [{"signature": s, "content_changed": s.content_hash != current} for s in signatures]
 
 
-def signed_change(record, signer, password: str, meaning: str, action: str, reason: str | None, changes: dict,
-                  signature_field: str) -> Signature:
-    """Apply a decision to a record, sign the record as changed, and link the signature to it; all audited.
+def signed_changes(records: list, signer, password: str, meaning: str, action: str, reason: str | None,
+                   changes: dict, signature_field: str) -> list[Signature]:
+    """Apply one decision to records, sign each as changed (one password entry), link each signature; all audited.
 
     A wrong password raises before anything is committed: the request's rollback undoes the changes."""
     with audit.action(db.session, action, reason or meaning):
-        for name, value in changes.items():
-            setattr(record, name, value)
-    signature = sign(signer, password, meaning, record, reason)
+        for record in records:
+            for name, value in changes.items():
+                setattr(record, name, value)
+    signatures = sign_series(signer, password, meaning, records, reason)
     with audit.action(db.session, f"{action}_signed", meaning):
-        setattr(record, signature_field, signature.id)
-    return signature
+        for record, signature in zip(records, signatures, strict=True):
+            setattr(record, signature_field, signature.id)
+    return signatures
+
+
+def signed_change(record, signer, password: str, meaning: str, action: str, reason: str | None, changes: dict,
+                  signature_field: str) -> Signature:
+    """Apply a decision to one record, sign it as changed and link the signature (see signed_changes)."""
+    return signed_changes([record], signer, password, meaning, action, reason, changes, signature_field)[0]

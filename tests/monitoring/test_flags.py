@@ -101,3 +101,34 @@ def test_a_flagged_unit_is_refused_until_qa_assesses_it(app, bank, ended, sessio
     with app.app_context():
         require_unflagged(db.session.get(Unit, unit_id), "thaw")
         db.session.remove()
+
+
+def test_qa_assesses_a_whole_excursion_through_the_api(bank, ended, session):
+    url = f"/api/v1/excursions/{ended['id']}/assess"
+    body = {"password": PASSWORD, "assessment": "vapour phase stayed below -130 °C; no impact expected"}
+    before = count_audit(session), counts(session)
+    assert bank.client.post(url, json=body).status_code == 403  # tech1
+    assert (count_audit(session), counts(session)) == before
+    qa = bank.as_user("qa1")
+    before = count_audit(session), counts(session)
+    wrong = qa.client.post(url, json={**body, "password": "wrong password"})
+    assert wrong.status_code == 401 and counts(session) == before[1]
+    assert [e["action"] for e in audit_rows(session)][before[0]:] == ["auth.signature_failed"]
+    assessed = qa.client.post(url, json=body)
+    assert assessed.status_code == 200, assessed.json
+    assert [f["closed_at"] is not None for f in assessed.json["flags"]] == [True] * 3
+    assert len({f["closure_signature_id"] for f in assessed.json["flags"]}) == 3
+    again = qa.client.post(url, json=body)
+    assert again.status_code == 409
+    assert again.json["message"] == f"excursion {ended['id']} has no open flag left to assess"
+
+
+def test_an_excursion_going_on_is_not_assessed_as_a_whole(bank, stored, tank, session):
+    reading(bank, tank, "-125")
+    excursion = excursions(bank)[0]
+    qa = bank.as_user("qa1")
+    before = count_audit(session)
+    response = qa.client.post(f"/api/v1/excursions/{excursion['id']}/assess",
+                              json={"password": PASSWORD, "assessment": "too early"})
+    assert response.status_code == 409 and "is still going on" in response.json["message"]
+    assert count_audit(session) == before and all(f["closed_at"] is None for f in excursions(bank)[0]["flags"])

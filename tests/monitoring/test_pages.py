@@ -108,7 +108,7 @@ def test_qa_closes_a_flag_on_the_page_with_a_signed_assessment(bank, ended, stor
     closed = text(row(page, f"flag-{flag['id']}"))
     assert "closed" in closed and ASSESSMENT in closed and "Qa1 Tester, excursion assessed" in closed
     assert "unchanged since signing" in closed and "Assess" not in closed
-    assert page.count("Sign: excursion assessed") == 2
+    assert page.count("Sign: excursion assessed") == 3  # the two open flags, and all of them at once
     stored_flag = session.get(ExcursionFlag, flag["id"])
     assert stored_flag.closed_at is not None and stored_flag.assessment == ASSESSMENT
     signature = session.get(Signature, stored_flag.closure_signature_id)
@@ -163,6 +163,30 @@ def test_a_technician_a_missing_assessment_and_an_excursion_going_on_close_nothi
     assert close(bank, 999999).status_code == 404
     assert count_audit(session) == before
     _unchanged(session, flag_id)
+
+
+def test_qa_assesses_every_open_flag_at_once_with_one_password(bank, ended, stored, session):
+    qa = bank.as_user("qa1")
+    assert close(qa, ended["flags"][0]["id"]).status_code == 302
+    page = qa.client.get(f"/excursions/{ended['id']}").text
+    assert "Assess all 2 open flags…" in page
+    wrong = qa.client.post(f"/excursions/{ended['id']}/assess", data={"assessment": ASSESSMENT, "password": "nope"})
+    assert wrong.status_code == 401 and 'document.getElementById("assess-all")?.showModal()' in wrong.text
+    flag_signatures = select(Signature).where(Signature.record_type == "excursion_flags")
+    assert len(session.scalars(flag_signatures).all()) == 1
+    response = qa.client.post(f"/excursions/{ended['id']}/assess", data={"assessment": ASSESSMENT,
+                                                                         "password": PASSWORD})
+    assert response.status_code == 302
+    page = qa.client.get(response.location).text
+    assert "2 flag(s) closed: your assessment is signed for each unit." in page and "Assess all" not in page
+    session.expire_all()
+    flags = session.scalars(select(ExcursionFlag).order_by(ExcursionFlag.id)).all()
+    assert all(f.closed_at is not None and f.assessment == ASSESSMENT for f in flags)
+    signatures = {s.record_id: s for s in session.scalars(flag_signatures)}
+    assert sorted(signatures) == sorted(f.id for f in flags)
+    assert {f.closure_signature_id for f in flags} == {s.id for s in signatures.values()}
+    assert len(audit_rows(session, action="signature.excursion_assessed")) == 3
+    assert session.scalar(select(User.failed_logins).where(User.username == "qa1")) == 0
 
 
 def _post_reading(bank, place_id, measured_at: str, value: str):
