@@ -9,6 +9,9 @@ metadata = MetaData(naming_convention={
 })
 
 _big_id = BigInteger().with_variant(Integer, "sqlite")
+#: set by PostgreSQL triggers, NULL on SQLite; outside the hashed payload: it only lets the commit check count
+#: a row's changes and entries of the committing transaction instead of the row's whole history
+TXID = "PostgreSQL top-level transaction id (txid_current()) of the write; not hashed"
 
 audit_log = Table(
     "audit_log",
@@ -24,7 +27,8 @@ audit_log = Table(
     Column("payload", LargeBinary, nullable=False, comment="the exact canonical JSON bytes that were hashed"),
     Column("prev_hash", String(64), nullable=False, unique=True),
     Column("entry_hash", String(64), nullable=False, unique=True),
-    Index("ix_audit_log_entity", "entity_type", "entity_id"),
+    Column("txid", BigInteger, nullable=True, comment=TXID),
+    Index("ix_audit_log_entity", "entity_type", "entity_id", "txid"),
     Index("ix_audit_log_actor_id", "actor_id"),
     Index("ix_audit_log_action", "action"),
     Index("ix_audit_log_recorded_at", "recorded_at"),
@@ -37,7 +41,8 @@ audit_journal = Table(
     Column("table_name", String(80), nullable=False),
     Column("row_id", String(80), nullable=False),
     Column("operation", String(10), nullable=False, comment="insert or update, written by a database trigger"),
-    Index("ix_audit_journal_row", "table_name", "row_id"),
+    Column("txid", BigInteger, nullable=True, comment=TXID),
+    Index("ix_audit_journal_row", "table_name", "row_id", "txid"),
 )
 
 #: the columns mirrored from the payload, in the order the verifier reads them

@@ -58,6 +58,7 @@ _PG_FUNCTIONS = [
             RAISE EXCEPTION 'audit_log: the columns of seq % differ from its payload', NEW.seq
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
+        NEW.txid := txid_current();
         RETURN NEW;
     END $$
     """,
@@ -66,21 +67,25 @@ _PG_FUNCTIONS = [
     CREATE FUNCTION audit_journal_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public, pg_temp AS $$
     BEGIN
-        INSERT INTO audit_journal (table_name, row_id, operation) VALUES (TG_TABLE_NAME, NEW.id::text, lower(TG_OP));
+        INSERT INTO audit_journal (table_name, row_id, operation, txid)
+            VALUES (TG_TABLE_NAME, NEW.id::text, lower(TG_OP), txid_current());
         RETURN NULL;
     END $$
     """,
     """
     CREATE FUNCTION audit_require_entry() RETURNS trigger LANGUAGE plpgsql
     SET search_path = public, pg_temp AS $$
-    -- text locals: comparing the name-typed TG_TABLE_NAME with the columns directly would skip their indexes
+    -- Counts this transaction's changes and entries of the row only (earlier ones were checked at their commit),
+    -- so the check costs the same however long the row's history. Text locals: comparing the name-typed
+    -- TG_TABLE_NAME with the columns directly would skip their indexes.
     DECLARE journaled bigint; audited bigint; tbl text := TG_TABLE_NAME; rid text := NEW.id::text;
+        tx bigint := txid_current();
     BEGIN
-        SELECT count(*) INTO journaled FROM audit_journal WHERE table_name = tbl AND row_id = rid;
+        SELECT count(*) INTO journaled FROM audit_journal WHERE table_name = tbl AND row_id = rid AND txid = tx;
         SELECT count(*) INTO audited FROM audit_log
-            WHERE entity_type = tbl AND entity_id = rid AND operation IN ('insert', 'update');
+            WHERE entity_type = tbl AND entity_id = rid AND txid = tx AND operation IN ('insert', 'update');
         IF journaled <> audited THEN
-            RAISE EXCEPTION 'unaudited change refused: % row % has % changes but % audit entries',
+            RAISE EXCEPTION 'unaudited change refused: % row % has % changes in this transaction but % audit entries',
                 TG_TABLE_NAME, NEW.id, journaled, audited USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NULL;

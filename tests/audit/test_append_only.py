@@ -140,7 +140,8 @@ def test_triggers_refuse_even_the_owner(trail):
                     bare.execute(statement)
             with pytest.raises(sqlite3.OperationalError, match="no such function: audit_entry_hash"):
                 bare.execute("INSERT INTO audit_log SELECT seq + 1, recorded_at, actor_id, actor_username, action, "
-                             "entity_type, entity_id, operation, payload, entry_hash, 'x' FROM audit_log WHERE seq = 9")
+                             "entity_type, entity_id, operation, payload, entry_hash, 'x', NULL FROM audit_log "
+                             "WHERE seq = 9")
         finally:
             bare.close()
     else:
