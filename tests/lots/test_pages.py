@@ -68,3 +68,12 @@ def test_reject_from_the_release_page(bank, drug_product, session):
     assert rejected.status_code == 302
     session.expire_all()
     assert session.get(Lot, drug_product["id"]).state == "rejected"
+
+
+def test_history_links_only_for_those_who_may_read_the_trail(bank, drug_product):
+    pages = (f"/lots/{drug_product['id']}", f"/donors/{bank.donor['id']}")
+    for page in pages:  # tech1 is logged in: the audit trail would answer 403
+        assert "History of this" not in bank.client.get(page).text
+    bank.as_user("qa1")
+    for page in pages:
+        assert "History of this" in bank.client.get(page).text
