@@ -5,55 +5,29 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.bankbuild import Bank
 from tests.conftest import PASSWORD
+from tests.e2e.seeding import Names, tank_with_vials
 from tests.e2e.test_login_audit import fill_login, heading, tab_to
 
 pytestmark = pytest.mark.e2e
 
-#: names of this test's own: the live database is shared with the other e2e tests
-ADMIN, TECH, RECEIVER, QA, LOT, TANK = "exc-admin", "exc-tech", "exc-tech2", "exc-qa", "DP-0903", "LN2-E"
+NAMES = Names(prefix="exc", number=903, lot="DP-0903", tank="LN2-E")
+QA, TANK = "exc-qa", NAMES.tank
 ASSESSMENT = "Vapour phase stayed below -130 °C; no impact on the vials"
 
 
 @pytest.fixture(scope="session")
 def flagged_vials(live_server):
     """Two cryovials stored in a tank whose excursion flagged them and then ended, all through the API."""
-    client = live_server.app.test_client()
-    bank = Bank(client, lambda name, password=PASSWORD: client.post(
-        "/api/v1/auth/login", json={"username": name, "password": password}))
-    for name, roles in ((ADMIN, ["admin"]), (TECH, ["technician"]), (RECEIVER, ["technician"]), (QA, ["qa"])):
-        live_server.create_user(name, roles)
-    bank.as_user(ADMIN)
-    for code, kind in (("S9301", "tissue"), ("S9304", "drug_product")):
-        bank.post("/api/v1/product-codes", {"code": code, "description": f"excursion test {kind}", "lot_kind": kind})
-    site = bank.post("/api/v1/storage/locations", {"kind": "site", "name": "Excursion site"})
-    room = bank.post("/api/v1/storage/locations", {"kind": "room", "name": "Excursion room", "parent_id": site["id"]})
-    tank = bank.post("/api/v1/storage/templates/tank", {"room_id": room["id"], "name": TANK, "racks": 1,
-                                                        "boxes_per_rack": 1, "min_temp_c": "-196",
-                                                        "max_temp_c": "-150", "box": {"rows": 3, "columns": 3}})
-    bank.as_user(TECH)
-    donor = bank.post("/api/v1/donors", {"code": "ASC-E903", "consent_date": "2026-02-20",
-                                         "consent_scope": "allogeneic ASC bank"})
-    procurement = bank.post("/api/v1/procurements", {
-        "donor_id": donor["id"], "collected_at": "2026-03-02T09:30:00+01:00", "site": "CHU Rennes",
-        "quantity": "250", "quantity_unit": "mL", "transport_conditions": "2-8 °C"})
-    bank.as_user(RECEIVER).post(f"/api/v1/procurements/{procurement['id']}/receipt",
-                                {"received_at": "2026-03-02T12:00:00+01:00", "temperature_c": "5"}, expect=200)
-    bank.as_user(TECH)
-    tissue = bank.post("/api/v1/lots", {"procurement_id": procurement["id"], "number": "T-0903",
-                                        "product_code": "S9301"})
-    lot = bank.post(f"/api/v1/lots/{tissue['id']}/children", {"number": LOT, "kind": "drug_product",
-                                                              "product_code": "S9304", "passage": 2})
-    vials = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 2, "container_type": "cryovial",
-                                                          "volume_ml": "1.5", "cells": 25_000_000})
+    bank, tank, vials = tank_with_vials(live_server, NAMES, 2, extra_users=[(QA, ["qa"])], min_temp_c="-196",
+                                        max_temp_c="-150")
     for vial in vials:
         bank.post(f"/api/v1/units/{vial['id']}/store", {"box_id": tank["children"][0]["children"][0]["id"]},
                   expect=200)
     for value in ("-141.0", "-187.5"):
         bank.post("/api/v1/temperature-readings", {"storage_unit_id": tank["id"], "value_c": value,
                                                    "measured_at": dt.datetime.now(dt.UTC).isoformat()})
-    client.post("/api/v1/auth/logout")
+    bank.client.post("/api/v1/auth/logout")
     return vials
 
 

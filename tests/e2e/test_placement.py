@@ -3,48 +3,21 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.bankbuild import Bank
-from tests.conftest import PASSWORD
+from tests.e2e.seeding import Names, tank_with_vials
 from tests.e2e.test_login_audit import fill_login
 
 pytestmark = pytest.mark.e2e
 
-#: names of this test's own: the live database is shared with the other e2e tests (test_release.py builds DP-0001)
-ADMIN, TECH, RECEIVER, LOT = "store-admin", "store-tech", "store-tech2", "DP-0902"
+NAMES = Names(prefix="store", number=902, lot="DP-0902", tank="LN2-P")
+TECH = f"{NAMES.prefix}-tech"
 
 
 @pytest.fixture(scope="session")
 def vials_and_box(live_server):
     """Three cryovials of a drug-product lot, in hand in the lab, and an empty 3 × 3 box, built through the API."""
-    client = live_server.app.test_client()
-    bank = Bank(client, lambda name, password=PASSWORD: client.post(
-        "/api/v1/auth/login", json={"username": name, "password": password}))
-    for name, roles in ((ADMIN, ["admin"]), (TECH, ["technician"]), (RECEIVER, ["technician"])):
-        live_server.create_user(name, roles)
-    bank.as_user(ADMIN)
-    for code, kind in (("S9001", "tissue"), ("S9004", "drug_product")):
-        bank.post("/api/v1/product-codes", {"code": code, "description": f"placement test {kind}", "lot_kind": kind})
-    site = bank.post("/api/v1/storage/locations", {"kind": "site", "name": "Placement site"})
-    room = bank.post("/api/v1/storage/locations", {"kind": "room", "name": "Placement room", "parent_id": site["id"]})
-    tank = bank.post("/api/v1/storage/templates/tank", {"room_id": room["id"], "name": "LN2-P", "racks": 1,
-                                                        "boxes_per_rack": 1, "box": {"rows": 3, "columns": 3}})
+    bank, tank, vials = tank_with_vials(live_server, NAMES, 3)
     box = tank["children"][0]["children"][0]
-    bank.as_user(TECH)
-    donor = bank.post("/api/v1/donors", {"code": "ASC-P902", "consent_date": "2026-02-20",
-                                         "consent_scope": "allogeneic ASC bank"})
-    procurement = bank.post("/api/v1/procurements", {
-        "donor_id": donor["id"], "collected_at": "2026-03-02T09:30:00+01:00", "site": "CHU Rennes",
-        "quantity": "250", "quantity_unit": "mL", "transport_conditions": "2-8 °C"})
-    bank.as_user(RECEIVER).post(f"/api/v1/procurements/{procurement['id']}/receipt",
-                                {"received_at": "2026-03-02T12:00:00+01:00", "temperature_c": "5"}, expect=200)
-    bank.as_user(TECH)
-    tissue = bank.post("/api/v1/lots", {"procurement_id": procurement["id"], "number": "T-0902",
-                                        "product_code": "S9001"})
-    lot = bank.post(f"/api/v1/lots/{tissue['id']}/children", {"number": LOT, "kind": "drug_product",
-                                                              "product_code": "S9004", "passage": 2})
-    vials = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 3, "container_type": "cryovial",
-                                                          "volume_ml": "1.5", "cells": 25_000_000})
-    client.post("/api/v1/auth/logout")
+    bank.client.post("/api/v1/auth/logout")
     return box, vials
 
 
