@@ -11,13 +11,10 @@ Targets are reported as met or NOT met; nothing is asserted.
 import argparse
 import json
 import os
-import platform
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 os.environ.setdefault("CELLBANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 import benchdb  # noqa: E402
-import sqlalchemy  # noqa: E402
+import runinfo  # noqa: E402
 import trail  # noqa: E402
 from updates import interleaved, summary, time_updates  # noqa: E402
 
@@ -41,26 +38,22 @@ VERIFY_TARGET = 300_000
 UPDATE_COST_TARGET = 2.0
 
 
-def progress(message: str) -> None:
-    """A time-stamped progress line on stderr."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
 
 def measure_trail(app, args) -> dict:
     """Append, plain-insert, verify and bare-hash the same entries; return seconds per measurement."""
-    progress(f"append {args.entries:,} entries in batches of {args.batch:,}")
+    runinfo.progress(f"append {args.entries:,} entries in batches of {args.batch:,}")
     result = {"append": trail.append(app, args.entries, args.batch)}
     rows = trail.stored_rows(app)
-    progress("plain INSERT of the same rows")
+    runinfo.progress("plain INSERT of the same rows")
     result["plain"] = trail.plain_insert(app, benchdb.plain_log, rows, args.batch)
     checkpoint = audit.Checkpoint(rows[-1][0], rows[-1][-1])
-    progress(f"verify x{args.runs}")
+    runinfo.progress(f"verify x{args.runs}")
     runs = [trail.verify(app, checkpoint) for _ in range(args.runs)]
     result["verify"] = statistics.median(seconds for seconds, _ in runs)
     result["verdict"] = runs[-1][1]
-    progress(f"raw read x{args.runs}")
+    runinfo.progress(f"raw read x{args.runs}")
     result["read"] = statistics.median(trail.raw_read(app) for _ in range(args.runs))
-    progress(f"bare sha256 x{args.runs}")
+    runinfo.progress(f"bare sha256 x{args.runs}")
     result["sha256"] = statistics.median(trail.bare_sha256(rows) for _ in range(args.runs))
     result["entries"] = len(rows)
     return result
@@ -68,7 +61,7 @@ def measure_trail(app, args) -> dict:
 
 def measure_updates(app, count: int, warmup: int) -> dict:
     """Time updates of an audited User and of its unaudited twin, interleaved; return their summaries."""
-    progress(f"{count:,} audited and {count:,} unaudited single-record updates")
+    runinfo.progress(f"{count:,} audited and {count:,} unaudited single-record updates")
     with app.app_context():
         session = db.session
         audit.set_actor(session, None, "bench")
@@ -92,7 +85,7 @@ def measure_updates(app, count: int, warmup: int) -> dict:
 
 def measure_continuum(backend: str, workdir: Path, count: int, warmup: int) -> dict:
     """Time the same updates on a Continuum-versioned users model, in its own database and process."""
-    progress(f"{count:,} Continuum-versioned updates")
+    runinfo.progress(f"{count:,} Continuum-versioned updates")
     with benchdb.bare_database(backend, workdir) as url:
         script = BENCH / "continuum_update.py"
         done = subprocess.run([sys.executable, str(script), url, str(count), str(warmup)], capture_output=True,
@@ -104,11 +97,11 @@ def measure_continuum(backend: str, workdir: Path, count: int, warmup: int) -> d
 
 def run_backend(backend: str, args, workdir: Path) -> dict:
     """Every measurement on one backend."""
-    progress(f"--- {backend}")
+    runinfo.progress(f"--- {backend}")
     with benchdb.app_database(backend, workdir) as app:
         result = measure_trail(app, args)
         result["updates"] = measure_updates(app, args.updates, args.warmup)
-        progress("verify after the updates")
+        runinfo.progress("verify after the updates")
         result["final_verdict"] = trail.verify(app, None)[1]
     result["updates"]["continuum"] = measure_continuum(backend, workdir, args.updates, args.warmup)
     return result
@@ -173,22 +166,10 @@ def target_lines(backend: str, r: dict) -> list[str]:
     return lines
 
 
-def load_average() -> str:
-    """The 1-minute load average: other processes on the machine skew every figure."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "unknown"
-
-
 def environment(args, backends: list[str]) -> str:
-    versions = [f"Python {platform.python_version()}", f"SQLAlchemy {sqlalchemy.__version__}",
-                f"SQLite {sqlite3.sqlite_version}"]
-    if "postgresql" in backends:
-        versions.append(f"PostgreSQL {benchdb.server_version()}")
+    """Sizes, versions and machine load of the run."""
     return (f"{args.entries:,} entries in batches of {args.batch:,}, {args.updates:,} updates per variant; "
-            f"{', '.join(versions)}; {os.cpu_count()} CPUs, load average {args.load_at_start} at start, "
-            f"{load_average()} at end")
+            f"{runinfo.machine(backends, args.load_at_start)}")
 
 
 NOTES = """\
@@ -246,7 +227,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    args.load_at_start = load_average()
+    args.load_at_start = runinfo.load_average()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = set(backends) - {"sqlite", "postgresql"}
     if unknown:

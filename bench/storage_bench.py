@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import gc
 import os
-import platform
 import pstats
 import random
 import signal
@@ -35,7 +34,7 @@ os.environ.setdefault("CELLBANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgr
 
 import benchdb  # noqa: E402
 import psycopg  # noqa: E402
-import sqlalchemy  # noqa: E402
+import runinfo  # noqa: E402
 import storage_build as build  # noqa: E402
 import storage_load as load  # noqa: E402
 from sqlalchemy import create_engine, make_url  # noqa: E402
@@ -51,10 +50,6 @@ WARMUP = 50
 ROUNDS = 10
 SEED = 2026
 
-
-def progress(message: str) -> None:
-    """A time-stamped progress line on stderr."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -217,17 +212,17 @@ def prepare(app, database, args, rng: random.Random, result: dict) -> tuple:
     placements = args.requests + WARMUP
     racks = build.racks_per_tank(args.units + placements)
     with stopwatch(setup, "lots"):
-        progress("users, catalogue, donor and lots through the API")
+        runinfo.progress("users, catalogue, donor and lots through the API")
         bank = build.build_lots(app)
     with stopwatch(setup, "tanks"):
-        progress(f"{build.TANKS} tanks × {racks} racks × {build.BOXES_PER_RACK} boxes through create_tank")
+        runinfo.progress(f"{build.TANKS} tanks × {racks} racks × {build.BOXES_PER_RACK} boxes through create_tank")
         layout = build.build_tanks(app, racks)
     free = set(rng.sample(range(layout.size), layout.size - args.units))
     with stopwatch(setup, "load"):
-        progress(f"bulk load of {args.units:,} units and {2 * args.units:,} custody events")
+        runinfo.progress(f"bulk load of {args.units:,} units and {2 * args.units:,} custody events")
         bulk_load(app, database, layout, args.units, free, bank.lots["dp"]["id"])
     with stopwatch(setup, "fresh"):
-        progress(f"{placements:,} fresh units through POST /lots/{{id}}/units")
+        runinfo.progress(f"{placements:,} fresh units through POST /lots/{{id}}/units")
         unit_ids = build.fresh_units(bank, placements)
     setup.update(racks=racks, boxes=len(layout.boxes), positions=layout.size, size=database_size(database))
     targets = [(unit_id, layout.place(p)[0], layout.label(p))
@@ -237,7 +232,7 @@ def prepare(app, database, args, rng: random.Random, result: dict) -> tuple:
 
 def run_backend(backend: str, args, workdir: Path) -> dict:
     """Every measurement on one fresh database of this backend."""
-    progress(f"--- {backend}")
+    runinfo.progress(f"--- {backend}")
     rng, result = random.Random(SEED), {}
     database = create_database(backend, workdir)
     app = None
@@ -247,12 +242,12 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
         bank, targets = prepare(app, database, args, rng, result)
         bank.as_user("tech1")
         codes = [load.barcode(rng.randrange(args.units)) for _ in range(WARMUP + 3 * args.requests)]
-        progress(f"{args.requests:,} scans and {2 * args.requests:,} bare SELECTs in {ROUNDS} rounds")
+        runinfo.progress(f"{args.requests:,} scans and {2 * args.requests:,} bare SELECTs in {ROUNDS} rounds")
         result.update(measure_scans(bank.client, database.app_url, codes, args.requests))
-        progress(f"{args.requests:,} placements")
+        runinfo.progress(f"{args.requests:,} placements")
         result["store"] = measure_placements(bank.client, targets)
         if args.profile:
-            progress(f"profiling {args.requests:,} more scans into {args.profile}")
+            runinfo.progress(f"profiling {args.requests:,} more scans into {args.profile}")
             profile_scans(bank.client, codes[WARMUP:WARMUP + args.requests], args.profile / f"storage-{backend}-scan")
         with app.app_context(), db.engine.connect() as conn:
             result["verdict"] = audit.verify(conn)
@@ -323,23 +318,10 @@ def target_lines(backend: str, r: dict) -> list[str]:
     ]
 
 
-def load_average() -> str:
-    """The 1-minute load average: other processes on the machine skew every figure."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "unknown"
-
-
 def environment(args, backends: list[str]) -> str:
     """Sizes, versions and machine load of the run."""
-    versions = [f"Python {platform.python_version()}", f"SQLAlchemy {sqlalchemy.__version__}",
-                f"SQLite {sqlite3.sqlite_version}"]
-    if "postgresql" in backends:
-        versions.append(f"PostgreSQL {benchdb.server_version()}")
     return (f"{args.units:,} units, {args.requests:,} timed requests per measurement after {WARMUP} warm-up; "
-            f"{', '.join(versions)}; {os.cpu_count()} CPUs, load average {args.load_at_start} at start, "
-            f"{load_average()} at end")
+            f"{runinfo.machine(backends, args.load_at_start)}")
 
 
 NOTES = """\
@@ -399,7 +381,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     # a plain kill still runs the finally blocks that drop the databases
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"stopped by signal {signum}"))
-    args.load_at_start = load_average()
+    args.load_at_start = runinfo.load_average()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = set(backends) - {"sqlite", "postgresql"}
     if unknown:
