@@ -64,14 +64,14 @@ def _batches(conn: Connection):
 def _mirror_problem(payload: bytes, columns: tuple) -> str | None:
     """Whether the queryable columns equal the fields of the hashed payload (a missing key compares as None)."""
     try:
-        values = _mirrored_fields(orjson.loads(payload))
-    except (KeyError, TypeError, orjson.JSONDecodeError):
-        try:
-            fields = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            fields = None
-        if not isinstance(fields, dict):
-            return "payload is not a JSON object"
+        fields = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        fields = None
+    if not isinstance(fields, dict):
+        return "payload is not a JSON object"
+    try:
+        values = _mirrored_fields(fields)
+    except KeyError:
         values = tuple(fields.get(c) for c in MIRRORED_COLUMNS)
     return None if values == columns else "columns differ from the hashed payload"
 
