@@ -86,11 +86,16 @@ def _header(reader: csv.DictReader) -> None:
     reader.fieldnames = names
 
 
-def _already_recorded(lines: list[Line], parsed: _Lines) -> None:
-    by_place: dict[int, list[Line]] = {}
+def _by_storage_unit(lines: list[Line]) -> dict[int, list[Line]]:
+    """The lines grouped by storage unit id, each group in file order."""
+    groups: dict[int, list[Line]] = {}
     for line in lines:
-        by_place.setdefault(line.storage_unit.id, []).append(line)
-    for place_id, group in by_place.items():
+        groups.setdefault(line.storage_unit.id, []).append(line)
+    return groups
+
+
+def _already_recorded(lines: list[Line], parsed: _Lines) -> None:
+    for place_id, group in _by_storage_unit(lines).items():
         times = {line.measured_at for line in group}
         existing = set(db.session.scalars(select(TemperatureReading.measured_at).where(
             TemperatureReading.storage_unit_id == place_id, TemperatureReading.measured_at >= min(times),
@@ -130,11 +135,8 @@ def parse(text: str) -> list[Line]:
 def import_csv(text: str, actor) -> dict:
     """Record every reading of a monitor export in time order; answers how many and the excursions changed."""
     lines = parse(text)
-    by_place: dict[int, list[Line]] = {}
-    for line in lines:
-        by_place.setdefault(line.storage_unit.id, []).append(line)
     changed: dict[int, Excursion] = {}
-    for group in by_place.values():
+    for group in _by_storage_unit(lines).values():
         try:
             excursions = record_series(group[0].storage_unit, [(line.measured_at, line.value_c) for line in group],
                                        actor, "csv")

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import SignatureForm, validated
+from app.core.lookup import by_id
 from app.core.permissions import QA, TECHNICIAN, require_roles
 from app.core.timezones import site_zone
 from app.extensions import db
@@ -53,10 +54,6 @@ def temperature_range(record) -> str:
     return f"{low} to {high} °C"
 
 
-def _by_id(model, ids) -> dict:
-    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(set(ids))))} if ids else {}
-
-
 @bp.route("/excursions")
 @require_roles()
 def excursions_page():
@@ -67,14 +64,14 @@ def excursions_page():
                                  .group_by(ExcursionFlag.excursion_id)).all()
     flags = {excursion_id: (total - closed, closed) for excursion_id, total, closed in counted}
     return render_template("monitoring/excursions.html", excursions=listed, flags=flags, limit=LIMIT,
-                           places=_by_id(StorageLocation, [e.storage_unit_id for e in listed]))
+                           places=by_id(StorageLocation, [e.storage_unit_id for e in listed]))
 
 
 def _flag_rows(excursion: Excursion) -> list[dict]:
     """Each flag with its unit, the unit's lot and the closing signature (and whether the flag changed since)."""
-    units = _by_id(Unit, [f.unit_id for f in excursion.flags])
-    lots = _by_id(Lot, [u.lot_id for u in units.values()])
-    signatures = _by_id(Signature, [f.closure_signature_id for f in excursion.flags if f.closure_signature_id])
+    units = by_id(Unit, [f.unit_id for f in excursion.flags])
+    lots = by_id(Lot, [u.lot_id for u in units.values()])
+    signatures = by_id(Signature, [f.closure_signature_id for f in excursion.flags if f.closure_signature_id])
     rows = []
     for flag in excursion.flags:
         signature = signatures.get(flag.closure_signature_id)
@@ -94,7 +91,7 @@ def _render_excursion(excursion: Excursion, form: FlagCloseForm, error: DomainEr
     readings = db.session.scalars(query.order_by(TemperatureReading.measured_at).limit(LIMIT)).all()
     page = render_template("monitoring/excursion.html", excursion=excursion, flags=_flag_rows(excursion),
                            place=db.session.get(StorageLocation, excursion.storage_unit_id), readings=readings,
-                           users=_by_id(User, [r.recorded_by_id for r in readings]), form=form, limit=LIMIT,
+                           users=by_id(User, [r.recorded_by_id for r in readings]), form=form, limit=LIMIT,
                            error=error.message if error else None, error_dialog=dialog)
     return page, error.status if error else 200
 
@@ -143,8 +140,8 @@ def _render_temperature(reading_form: ReadingForm, import_form: ImportForm, erro
     recent = db.session.scalars(select(TemperatureReading).order_by(TemperatureReading.measured_at.desc(),
                                                                     TemperatureReading.id.desc()).limit(RECENT)).all()
     page = render_template("monitoring/temperature.html", reading_form=reading_form, import_form=import_form,
-                           readings=recent, places=_by_id(StorageLocation, [r.storage_unit_id for r in recent]),
-                           users=_by_id(User, [r.recorded_by_id for r in recent]),
+                           readings=recent, places=by_id(StorageLocation, [r.storage_unit_id for r in recent]),
+                           users=by_id(User, [r.recorded_by_id for r in recent]),
                            error=error.message if error else None)
     return page, error.status if error else 200
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.forms import validated
+from app.core.lookup import by_id
 from app.core.permissions import QA, TECHNICIAN, require_roles
 from app.custody.operations import chain
 from app.extensions import db
@@ -97,8 +98,7 @@ def _timeline(events) -> list[dict]:
     places = [p for e in events for p in (e.from_place, e.to_place) if p]
     box_ids = {int(p.split(":")[1]) for p in places if p.startswith("box:")}
     user_ids = {int(p.split(":")[1]) for p in places if p.startswith("person:")} | {e.actor_id for e in events}
-    boxes = {b.id: b for b in db.session.scalars(select(StorageLocation).where(StorageLocation.id.in_(box_ids)))}
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    boxes, users = by_id(StorageLocation, box_ids), by_id(User, user_ids)
     return [{"event": e, "from": _place_words(e.from_place, boxes, users), "to": _place_words(e.to_place, boxes, users),
              "actor": users.get(e.actor_id)} for e in events]
 
