@@ -50,8 +50,18 @@ class Config:
         self.FIN = _env("CELLBANK_FIN", "A9999")
         self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
         self.DEMO_PASSWORD = _env("CELLBANK_DEMO_PASSWORD", "demo-password-2026")
+        #: a session idle this long ends (held on the server, app.auth.sessions)
         self.IDLE_TIMEOUT_MINUTES = int(_env("CELLBANK_IDLE_TIMEOUT_MINUTES", "15"))
-        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=self.IDLE_TIMEOUT_MINUTES)
+        #: a session ends this long after login, however active it is; the cookie never outlives it
+        self.SESSION_MAX_HOURS = int(_env("CELLBANK_SESSION_MAX_HOURS", "12"))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
+        #: failed logins allowed per account and per client address (Flask-Limiter strings)
+        self.LOGIN_LIMIT_PER_ACCOUNT = _env("CELLBANK_LOGIN_LIMIT_PER_ACCOUNT", "3 per minute")
+        self.LOGIN_LIMIT_PER_ADDRESS = _env("CELLBANK_LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
+        #: where the throttle counts live: by default the app's database, shared by every worker and host
+        self.RATELIMIT_STORAGE_URI = _env("CELLBANK_RATELIMIT_STORAGE_URI", "cellbank+" + self.SQLALCHEMY_DATABASE_URI)
+        #: how many reverse proxies in front of the app set X-Forwarded-For (0: use the peer address)
+        self.TRUSTED_PROXIES = int(_env("CELLBANK_TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_SECURE = _env("CELLBANK_SECURE_COOKIES", "0") == "1"
         #: donor eligibility: markers that must be negative, and the serology retest delay after donation
         self.DONOR_REQUIRED_MARKERS = tuple(_env("CELLBANK_DONOR_REQUIRED_MARKERS", "HIV,HBV,HCV,HTLV,syphilis")
@@ -71,5 +81,8 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.MIGRATION_DATABASE_URL = migration_url or database_url
+        self.RATELIMIT_STORAGE_URI = "cellbank+" + database_url
+        #: the throttle counts outside the tests' rolled-back transactions: on only in the tests about it
+        self.RATELIMIT_ENABLED = False
         for key, value in overrides.items():
             setattr(self, key, value)

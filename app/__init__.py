@@ -20,12 +20,16 @@ def create_app(config: object | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from flask_sqlalchemy.session import Session
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app.auth.loading import name_request_actor
-    from app.core import transaction
+    from app.auth import throttle
+    from app.auth.loading import name_request_actor, require_password_changed
+    from app.core import etags, headers, transaction, versioning
     from app.core.database import configure_engine
     from app.extensions import api, csrf, db, login_manager, migrate
 
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
@@ -33,8 +37,16 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     api.init_app(app)
     audit.install(Session)
+    versioning.install(Session)
+    # Order matters. Before each request: the login throttle (its own connection, before the request's
+    # transaction begins), who is acting, the password-change gate, the If-Match check. After it, in reverse:
+    # the commit or rollback, then the throttle's count of a refused login, then the security headers.
+    headers.init_app(app)
+    throttle.init_app(app)
     transaction.init_app(app)
     app.before_request(name_request_actor)
+    app.before_request(require_password_changed)
+    etags.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -43,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from app.audit_trail import api as audit_api
     from app.audit_trail import views as audit_views
     from app.auth import api as auth_api
+    from app.auth import throttle
     from app.auth import views as auth_views
     from app.custody import api as custody_api
     from app.custody import views as custody_views
@@ -68,12 +81,17 @@ def register_blueprints(app: Flask) -> None:
     for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views,
                    monitoring_views):
         app.register_blueprint(module.bp)
+    throttle.protect_logins(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from flask_limiter.errors import RateLimitExceeded
+
+    from app.auth.throttle import handle_throttled
     from app.core.errors import register_errorhandlers as register
 
     register(app)
+    app.register_error_handler(RateLimitExceeded, handle_throttled)
 
 
 def register_commands(app: Flask) -> None:

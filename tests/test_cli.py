@@ -28,6 +28,22 @@ def test_users_create_refuses_short_password(app, connection, session):
     assert session.query(User).filter_by(username="nina").count() == 0
 
 
+def test_users_unlock_recovers_a_locked_account(app, client, make_user, login, session):
+    make_user("admin9", roles=["admin"])
+    for _ in range(5):
+        login("admin9", "not the password")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["users", "unlock", "admin9"])
+    assert refused.exit_code != 0 and "--reason" in refused.output
+    unknown = runner.invoke(args=["users", "unlock", "nobody", "--reason", "help desk call"])
+    assert unknown.exit_code != 0 and "no user 'nobody'" in unknown.output
+    done = runner.invoke(args=["users", "unlock", "admin9", "--reason", "the last administrator was locked out"])
+    assert done.exit_code == 0, done.output
+    [entry] = audit_rows(session, action="user.unlock")
+    assert entry["actor_username"].startswith("cli:") and entry["reason"] == "the last administrator was locked out"
+    assert login("admin9").status_code == 200
+
+
 def test_demo_load_once(app, connection, session):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])

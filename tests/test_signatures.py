@@ -67,7 +67,7 @@ def test_meaning_must_be_allowed_for_the_record(client, make_user, login, sessio
     make_user("qa1", roles=["qa"])
     login("qa1")
     response = _sign(client, target, meaning="released for clinical use")
-    assert response.status_code == 422 and "can be signed only as" in response.json["message"]
+    assert response.status_code == 422 and "can be signed here only as" in response.json["message"]
     assert session.query(Signature).count() == 0
 
 

@@ -83,13 +83,17 @@ def test_role_change_needs_reason_and_is_audited(client, admin, make_user, sessi
     assert entry["reason"] == "trained for QC review"
 
 
-def test_admin_cannot_remove_own_admin_role_or_deactivate_self(client, admin, session):
+def test_admin_cannot_change_own_roles_deactivate_or_reset_self(client, admin, session):
     entries = count_audit(session)
     demote = client.put(f"/api/v1/users/{admin}/roles", json={"roles": ["qa"], "reason": "oops"})
-    assert demote.status_code == 409 and "own admin role" in demote.json["message"]
+    assert demote.status_code == 409 and "cannot change their own roles" in demote.json["message"]
+    promote = client.put(f"/api/v1/users/{admin}/roles", json={"roles": ["admin", "qa"], "reason": "more power"})
+    assert promote.status_code == 409 and "cannot change their own roles" in promote.json["message"]
     deactivate = client.post(f"/api/v1/users/{admin}/deactivate", json={"reason": "oops"})
     assert deactivate.status_code == 409 and "own account" in deactivate.json["message"]
-    assert count_audit(session) == entries
+    reset = client.post(f"/api/v1/users/{admin}/password", json={"password": "x" * 14, "reason": "oops"})
+    assert reset.status_code == 409 and "your own password" in reset.json["message"]
+    assert session.get(User, admin).roles == "admin" and count_audit(session) == entries
 
 
 def test_deactivate_and_reactivate_never_delete(client, admin, make_user, session):

@@ -1,18 +1,18 @@
 """Accounts API: login/logout, the current user, user administration and personal tokens."""
 
-from flask import session
 from flask.views import MethodView
 from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import ADMIN, require_login, require_roles
 from app.core.schemas import ReasonSchema
 from app.extensions import db
 
-from . import operations
+from . import credentials, operations, tokens
 from .loading import start_session
-from .models import User
+from .models import ApiToken, User
 from .schemas import (
     IssuedTokenSchema,
     LoginSchema,
@@ -26,16 +26,19 @@ from .schemas import (
 )
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Login, users, roles and API tokens")
+etags.register("token_id", ApiToken)
+etags.register("user_id", User)
 
 
 @blp.route("/auth/login")
 class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSchema)
-    @blp.alt_response(401, description="wrong password, locked or deactivated account")
+    @blp.alt_response(401, description="wrong username or password, or a locked or deactivated account (one answer)")
+    @blp.alt_response(429, description="too many failed logins for this account or from this address")
     def post(self, data):
         """Log in with username and password; answers the user and sets the session cookie."""
-        user = operations.login(data["username"], data["password"])
+        user = credentials.login(data["username"], data["password"])
         start_session(user)
         return user
 
@@ -44,11 +47,10 @@ class Login(MethodView):
 class Logout(MethodView):
     @blp.response(204)
     def post(self):
-        """End the session."""
+        """End the session on the server: its cookie is refused from now on."""
         require_login()
-        operations.logout(current_user)
+        credentials.logout(current_user)
         logout_user()
-        session.clear()
 
 
 @blp.route("/me")
@@ -65,9 +67,12 @@ class MyPassword(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, data):
-        """Change your own password: the current one is checked again (a wrong one counts toward lockout)."""
+        """Change your own password: the current one is checked again (a wrong one counts toward lockout).
+
+        Every session of yours ends; this client gets a fresh one."""
         require_login()
-        operations.change_password(current_user, data["current_password"], data["new_password"])
+        user = credentials.change_password(current_user, data["current_password"], data["new_password"])
+        start_session(user)
 
 
 @blp.route("/users/<int:user_id>/password")
@@ -76,8 +81,8 @@ class UserPassword(MethodView):
     @blp.arguments(PasswordResetSchema)
     @blp.response(204)
     def post(self, data, user_id):
-        """Set a new initial password for a user, with a reason."""
-        operations.reset_password(operations.get_user(user_id), data["password"], data["reason"])
+        """Set a new initial password for a user, with a reason; they must change it before anything else."""
+        operations.reset_password(current_user, operations.get_user(user_id), data["password"], data["reason"])
 
 
 @blp.route("/users")
@@ -92,8 +97,9 @@ class Users(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
-        """Create an account."""
-        return operations.create_user(data["username"], data["full_name"], data["password"], data["roles"])
+        """Create an account; its owner must change the initial password before anything else."""
+        return operations.create_user(data["username"], data["full_name"], data["password"], data["roles"],
+                                      must_change_password=True)
 
 
 @blp.route("/users/<int:user_id>")
@@ -154,7 +160,7 @@ class Tokens(MethodView):
     def post(self, data):
         """Issue a personal Bearer token; the answer is the only time it is shown."""
         require_login()
-        token, plain = operations.issue_token(current_user, data["name"])
+        token, plain = tokens.issue_token(current_user, data["name"])
         return {"id": token.id, "name": token.name, "created_at": token.created_at, "token": plain}
 
 
@@ -164,4 +170,4 @@ class TokenRevoke(MethodView):
     @blp.response(200, TokenSchema)
     def post(self, data, token_id):
         require_login()
-        return operations.revoke_token(current_user, token_id, data["reason"])
+        return tokens.revoke_token(current_user, token_id, data["reason"])

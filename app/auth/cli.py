@@ -34,3 +34,20 @@ def create_command(username: str, full_name: str, roles: tuple[str, ...], passwo
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"created user {user.username} ({user.roles})")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why the account is unlocked (kept in the audit trail).")
+def unlock_command(username: str, reason: str) -> None:
+    """Unlock an account locked by failed logins (e.g. the last administrator's)."""
+    name_cli_actor()
+    try:
+        with unit_of_work():
+            user = operations.find_user(username)
+            if user is None:
+                raise DomainError(f"no user {username!r}")
+            operations.unlock(user, reason)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"unlocked {user.username}")

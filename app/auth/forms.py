@@ -39,3 +39,12 @@ class RolesForm(ReasonForm):
 class SignForm(FlaskForm):
     meaning = SelectField("Meaning", validators=[DataRequired()])
     password = PasswordField("Your password", validators=[DataRequired()])
+
+
+class OwnPasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password (at least 12 characters)", validators=[DataRequired()])
+
+
+class PasswordResetForm(ReasonForm):
+    password = PasswordField("New initial password (its owner must change it)", validators=[DataRequired()])

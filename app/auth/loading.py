@@ -1,19 +1,27 @@
-"""Who is making this request: session cookie or personal Bearer token; name them to the audit trail."""
+"""Who is making this request: a live server session or a personal Bearer token; name them to the audit trail."""
 
-from flask import session
+from flask import redirect, request, session, url_for
 from flask_login import current_user, login_user
 
-from app.core.errors import AuthenticationFailed, LoginRequired
+from app.core.errors import AuthenticationFailed, Forbidden, LoginRequired, wants_json
 from app.extensions import db, login_manager
 
+from . import sessions
+from .credentials import MUST_CHANGE, act_as
 from .models import User
-from .operations import act_as, user_for_token
+from .tokens import user_for_token
+
+#: what a user whose password an administrator set may still do: change it, or leave
+PASSWORD_CHANGE_ENDPOINTS = {"auth_api.MyPassword", "auth_api.Logout", "auth_api.Me", "auth.own_password",
+                             "auth.logout", "web.static"}
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active and not user.locked else None
+    if user is None or not user.active or user.locked:
+        return None
+    return user if sessions.current(user.id) is not None else None
 
 
 @login_manager.request_loader
@@ -36,8 +44,19 @@ def name_request_actor() -> None:
     act_as(current_user)
 
 
+def require_password_changed():
+    """Until its owner changes a password an administrator set, nothing but that change is allowed."""
+    if not (current_user.is_authenticated and current_user.must_change_password):
+        return None
+    if request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
+        return None
+    if wants_json():
+        raise Forbidden(f"{MUST_CHANGE} (POST /api/v1/me/password)")
+    return redirect(url_for("auth.own_password"))
+
+
 def start_session(user: User) -> None:
-    """Open a fresh session cookie for this user; it ends after the idle timeout."""
-    session.clear()
+    """Open a fresh server session for this user; its cookie ends at logout, idle timeout or lifetime."""
+    sessions.start(user)
     login_user(user)
     session.permanent = True

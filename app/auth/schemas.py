@@ -18,6 +18,8 @@ class UserSchema(Schema):
     roles = fields.Method("role_list", dump_only=True)
     active = fields.Boolean(dump_only=True)
     locked = fields.Boolean(dump_only=True)
+    must_change_password = fields.Boolean(dump_only=True, metadata={
+        "description": "an administrator set the password: nothing but changing it is allowed until then"})
     failed_logins = fields.Integer(dump_only=True)
     last_login_at = fields.AwareDateTime(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)

@@ -9,8 +9,8 @@ from app.core.permissions import ADMIN, require_login, require_roles
 from app.extensions import db
 from app.signatures import operations as signing
 
-from . import operations
-from .forms import LoginForm, ReasonForm, RolesForm, SignForm, UserCreateForm
+from . import credentials, operations
+from .forms import LoginForm, OwnPasswordForm, PasswordResetForm, ReasonForm, RolesForm, SignForm, UserCreateForm
 from .loading import start_session
 from .models import User
 
@@ -26,7 +26,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = operations.login(form.username.data, form.password.data)
+            user = credentials.login(form.username.data, form.password.data)
         except DomainError as error:
             return render_template("auth/login.html", form=form, error=error.message), error.status
         start_session(user)
@@ -37,10 +37,24 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     require_login()
-    operations.logout(current_user)
+    credentials.logout(current_user)
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+def own_password():
+    require_login()
+    form = OwnPasswordForm()
+    if form.validate_on_submit():
+        user = credentials.change_password(current_user, form.current_password.data, form.new_password.data)
+        start_session(user)
+        flash("Your password is changed; your other sessions have ended.", "success")
+        return redirect(url_for("web.dashboard"))
+    if form.is_submitted():
+        raise _invalid(form)
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -48,7 +62,8 @@ def logout():
 def users():
     form = UserCreateForm()
     if form.validate_on_submit():
-        user = operations.create_user(form.username.data, form.full_name.data, form.password.data, form.roles.data)
+        user = operations.create_user(form.username.data, form.full_name.data, form.password.data, form.roles.data,
+                                      must_change_password=True)
         flash(f"User {user.username} created.", "success")
         return redirect(url_for("auth.user_detail", user_id=user.id))
     everyone = db.session.scalars(select(User).order_by(User.username)).all()
@@ -61,9 +76,20 @@ def user_detail(user_id: int):
     user = operations.get_user(user_id)
     roles_form = RolesForm(roles=sorted(user.role_set))
     sign_form = SignForm()
-    sign_form.meaning.choices = list(user.__signature_meanings__)
+    sign_form.meaning.choices = list(user.__attestations__)
     return render_template("auth/user.html", user=user, roles_form=roles_form, reason_form=ReasonForm(),
-                           sign_form=sign_form, signatures=signing.signatures_for(user))
+                           sign_form=sign_form, reset_form=PasswordResetForm(), signatures=signing.signatures_for(user))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@require_roles(ADMIN)
+def user_password(user_id: int):
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    operations.reset_password(current_user, operations.get_user(user_id), form.password.data, form.reason.data)
+    flash("Password reset: its owner must change it at the next login.", "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
 
 
 _ACTIONS = {
@@ -100,7 +126,7 @@ def user_roles(user_id: int):
 def user_sign(user_id: int):
     user = operations.get_user(user_id)
     form = SignForm()
-    form.meaning.choices = list(user.__signature_meanings__)
+    form.meaning.choices = list(user.__attestations__)
     if not form.validate_on_submit():
         raise _invalid(form)
     signing.sign(current_user, form.password.data, form.meaning.data, user)

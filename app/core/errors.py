@@ -3,7 +3,14 @@
 from http import HTTPStatus
 
 from flask import redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+
+from .versioning import CHANGED_MEANWHILE
+
+#: PostgreSQL: serialization failure, deadlock, lock not available — another transaction got there first
+CONFLICT_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
 class DomainError(Exception):
@@ -102,6 +109,19 @@ def describe(errors: dict, prefix: str = "") -> str:
     return "; ".join(parts)
 
 
+def handle_concurrent_change(error: StaleDataError):
+    """Someone else changed the record between our read and our write: 409, and nothing of ours is written."""
+    return render_error(409, _status_name(409), CHANGED_MEANWHILE)
+
+
+def handle_database_error(error: DBAPIError):
+    if getattr(error.orig, "sqlstate", None) in CONFLICT_SQLSTATES:
+        return handle_concurrent_change(error)
+    raise error
+
+
 def register_errorhandlers(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_concurrent_change)
+    app.register_error_handler(DBAPIError, handle_database_error)

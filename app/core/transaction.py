@@ -9,7 +9,7 @@ it runs in a fresh transaction after everything else was rolled back.
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import Flask
+from flask import Flask, current_app
 
 from app.extensions import db
 
@@ -46,10 +46,15 @@ def unit_of_work():
 
 
 def _finish_request(response):
-    if response.status_code < 400:
-        commit()
-    else:
+    if response.status_code >= 400:
         rollback()
+        return response
+    try:
+        commit()
+    except Exception as error:
+        # A conflict found only at commit is answered like one found earlier, by the registered error handlers.
+        rollback()
+        return current_app.make_response(current_app.handle_user_exception(error))
     return response
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.errors import InvalidInput
 from app.core.permissions import PHARMACIST, QA, TECHNICIAN, require_login, require_roles
 from app.extensions import db
@@ -17,6 +18,7 @@ from .models import Shipment, ShipmentItem
 from .schemas import DispatchSchema, ReceiptSchema, ShipmentSchema, UnitDispatchSchema
 
 blp = Blueprint("custody_api", __name__, url_prefix="/api/v1", description="Shipments: dispatch and receipt")
+etags.register("shipment_id", Shipment)
 HANDLERS = (TECHNICIAN, QA, PHARMACIST)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 EVENT_TYPES = ("created", "stored", "moved", "retrieved", "dispatched", "received", "thawed", "destroyed")
@@ -14,6 +15,7 @@ EVENT_TYPES = ("created", "stored", "moved", "retrieved", "dispatched", "receive
 class CustodyEvent(db.Model):
     __tablename__ = "custody_events"
     __audited__ = True
+    __immutable__ = True
     #: one chain per unit: contiguous sequence numbers, and no two events continue the same one
     __table_args__ = (UniqueConstraint("unit_id", "sequence"), UniqueConstraint("previous_id"))
 
@@ -32,7 +34,7 @@ class CustodyEvent(db.Model):
     manual_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
-class Shipment(db.Model):
+class Shipment(Versioned, db.Model):
     """Units dispatched together in a shipper to a destination, closed by a receipt by another person."""
 
     __tablename__ = "shipments"
@@ -52,7 +54,7 @@ class Shipment(db.Model):
     items: Mapped[list["ShipmentItem"]] = relationship(order_by="ShipmentItem.id")
 
 
-class ShipmentItem(db.Model):
+class ShipmentItem(Versioned, db.Model):
     __tablename__ = "shipment_items"
     __audited__ = True
     __table_args__ = (UniqueConstraint("shipment_id", "unit_id"),)

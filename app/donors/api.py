@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
 from app.core.schemas import ReasonSchema
 from app.extensions import db
@@ -24,6 +25,8 @@ from .schemas import (
 
 blp = Blueprint("donors_api", __name__, url_prefix="/api/v1", description="Donors, screening, eligibility, "
                 "procurements")
+etags.register("donor_id", Donor)
+etags.register("procurement_id", Procurement)
 
 STAFF = (TECHNICIAN, QA)
 

@@ -7,6 +7,7 @@ from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 MARKERS = ("HIV", "HBV", "HCV", "HTLV", "syphilis")
@@ -15,7 +16,7 @@ RESULTS = ("negative", "positive", "indeterminate")
 ELIGIBILITY = ("pending", "eligible", "ineligible")
 
 
-class Donor(db.Model):
+class Donor(Versioned, db.Model):
     __tablename__ = "donors"
     __audited__ = True
 
@@ -33,7 +34,9 @@ class Donor(db.Model):
     screening_tests: Mapped[list["ScreeningTest"]] = relationship(back_populates="donor", order_by="ScreeningTest.id")
     procurements: Mapped[list["Procurement"]] = relationship(back_populates="donor", order_by="Procurement.id")
 
-    __signature_meanings__ = ("donor eligible", "donor ineligible")
+    __decisions__ = {"donor eligible": "POST /api/v1/donors/{id}/eligibility",
+                     "donor ineligible": "POST /api/v1/donors/{id}/eligibility"}
+    __attestations__ = ()
     __signer_roles__ = ("qa",)
 
     @property
@@ -53,6 +56,7 @@ class Donor(db.Model):
 class ScreeningTest(db.Model):
     __tablename__ = "screening_tests"
     __audited__ = True
+    __immutable__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id"), index=True)
@@ -69,7 +73,7 @@ class ScreeningTest(db.Model):
                 "result": self.result}
 
 
-class Procurement(db.Model):
+class Procurement(Versioned, db.Model):
     __tablename__ = "procurements"
     __audited__ = True
 

@@ -5,13 +5,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
 from app.core.schemas import ReasonSchema
 from app.donors.operations import get_procurement
 from app.extensions import db
 
 from . import genealogy, operations
-from .models import Lot, LotParent, ProductCode
+from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode
 from .schemas import (
     ChildLotCreateSchema,
     DeviationCloseSchema,
@@ -28,6 +29,9 @@ from .schemas import (
 )
 
 blp = Blueprint("lots_api", __name__, url_prefix="/api/v1", description="Lots, genealogy, steps, deviations")
+etags.register("deviation_id", Deviation)
+etags.register("lot_id", Lot)
+etags.register("step_id", ProcessStep)
 STAFF = (TECHNICIAN, QA)
 
 

@@ -7,13 +7,14 @@ from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 KINDS = ("tissue", "culture_passage", "master_cell_bank", "working_cell_bank", "drug_product")
 STATES = ("in_process", "quarantine", "released", "rejected", "recalled", "expired")
 
 
-class ProductCode(db.Model):
+class ProductCode(Versioned, db.Model):
     """An entry of the facility's ISBT 128 product code catalogue."""
 
     __tablename__ = "product_codes"
@@ -29,7 +30,7 @@ class ProductCode(db.Model):
     thaw_expiry_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class Lot(db.Model):
+class Lot(Versioned, db.Model):
     __tablename__ = "lots"
     __audited__ = True
 
@@ -51,7 +52,10 @@ class Lot(db.Model):
     deviations: Mapped[list["Deviation"]] = relationship(back_populates="lot", order_by="Deviation.id")
     qc_results: Mapped[list["QcResult"]] = relationship(order_by="QcResult.id", viewonly=True)  # noqa: F821
 
-    __signature_meanings__ = ("released for clinical use", "rejected")
+    #: decisions, each signed only through the operation that checks its rules
+    __decisions__ = {"released for clinical use": "POST /api/v1/lots/{id}/release",
+                     "rejected": "POST /api/v1/lots/{id}/reject"}
+    __attestations__ = ()
     __signer_roles__ = ("qa",)
 
     def signed_content(self) -> dict:
@@ -65,6 +69,7 @@ class Lot(db.Model):
 class LotParent(db.Model):
     __tablename__ = "lot_parents"
     __audited__ = True
+    __immutable__ = True
     __table_args__ = (UniqueConstraint("child_id", "parent_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,7 +77,7 @@ class LotParent(db.Model):
     parent_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
 
 
-class ProcessStep(db.Model):
+class ProcessStep(Versioned, db.Model):
     __tablename__ = "process_steps"
     __audited__ = True
 
@@ -92,6 +97,7 @@ class ProcessStep(db.Model):
 class StepMaterial(db.Model):
     __tablename__ = "step_materials"
     __audited__ = True
+    __immutable__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("process_steps.id"), index=True)
@@ -100,7 +106,7 @@ class StepMaterial(db.Model):
     unit: Mapped[str] = mapped_column(String(20))
 
 
-class Deviation(db.Model):
+class Deviation(Versioned, db.Model):
     __tablename__ = "deviations"
     __audited__ = True
 
@@ -118,7 +124,8 @@ class Deviation(db.Model):
 
     lot: Mapped[Lot] = relationship(back_populates="deviations")
 
-    __signature_meanings__ = ("deviation closed",)
+    __decisions__ = {"deviation closed": "POST /api/v1/deviations/{id}/close"}
+    __attestations__ = ()
     __signer_roles__ = ("qa",)
 
     @property

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
 from app.extensions import db
 
@@ -13,6 +14,7 @@ from .models import MaterialLot
 from .schemas import MaterialCreateSchema, MaterialDecisionSchema, MaterialSchema
 
 blp = Blueprint("materials_api", __name__, url_prefix="/api/v1", description="Reagent and material lots")
+etags.register("material_id", MaterialLot)
 
 
 @blp.route("/materials")

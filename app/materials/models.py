@@ -6,12 +6,13 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 STATUSES = ("quarantine", "approved", "rejected")
 
 
-class MaterialLot(db.Model):
+class MaterialLot(Versioned, db.Model):
     __tablename__ = "material_lots"
     __audited__ = True
     __table_args__ = (UniqueConstraint("supplier", "catalogue_number", "supplier_lot"),)
@@ -26,7 +27,9 @@ class MaterialLot(db.Model):
     decision_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __signature_meanings__ = ("approved for use", "rejected")
+    __decisions__ = {"approved for use": "POST /api/v1/materials/{id}/decision",
+                     "rejected": "POST /api/v1/materials/{id}/decision"}
+    __attestations__ = ()
     __signer_roles__ = ("qa",)
 
     def signed_content(self) -> dict:

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core import etags
 from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
 from app.extensions import db
 from app.storage.locations import get_location
@@ -26,6 +27,8 @@ from .schemas import (
 )
 
 blp = Blueprint("monitoring_api", __name__, url_prefix="/api/v1", description="Temperature readings and excursions")
+etags.register("excursion_id", Excursion)
+etags.register("flag_id", ExcursionFlag)
 RECORDERS = (TECHNICIAN, QA)
 LIMIT = 5000
 

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 SOURCES = ("manual", "csv")
@@ -23,6 +24,7 @@ class TemperatureReading(db.Model):
 
     __tablename__ = "temperature_readings"
     __audited__ = True
+    __immutable__ = True
     __table_args__ = (UniqueConstraint("storage_unit_id", "measured_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -38,7 +40,7 @@ class TemperatureReading(db.Model):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Excursion(db.Model):
+class Excursion(Versioned, db.Model):
     """A span of out-of-range readings of one storage unit, up to the in-range reading that ended it."""
 
     __tablename__ = "excursions"
@@ -68,7 +70,7 @@ class Excursion(db.Model):
                 "min_temp_c": tenths(self.min_temp_c), "max_temp_c": tenths(self.max_temp_c)}
 
 
-class ExcursionFlag(db.Model):
+class ExcursionFlag(Versioned, db.Model):
     """A unit that was stored in the storage unit during an excursion; open until QA signs an assessment."""
 
     __tablename__ = "excursion_flags"
@@ -85,7 +87,9 @@ class ExcursionFlag(db.Model):
 
     excursion: Mapped[Excursion] = relationship(back_populates="flags")
 
-    __signature_meanings__ = ("excursion assessed",)
+    __decisions__ = {"excursion assessed": "POST /api/v1/excursion-flags/{id}/close (or "
+                                           "POST /api/v1/excursions/{excursion_id}/assess for all its flags)"}
+    __attestations__ = ()
     __signer_roles__ = ("qa",)
 
     @property

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
 from app.extensions import db
 from app.lots.operations import get_lot
@@ -20,6 +21,7 @@ from .schemas import (
 )
 
 blp = Blueprint("qc_api", __name__, url_prefix="/api/v1", description="Specifications and QC results")
+etags.register("result_id", QcResult)
 
 
 @blp.route("/specifications")

@@ -7,12 +7,13 @@ from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 VALUE = Numeric(18, 6)
 
 
-class Specification(db.Model):
+class Specification(Versioned, db.Model):
     """One version of the release specification of a lot kind; a change makes a new version."""
 
     __tablename__ = "specifications"
@@ -35,6 +36,7 @@ class SpecTest(db.Model):
 
     __tablename__ = "spec_tests"
     __audited__ = True
+    __immutable__ = True
     __table_args__ = (UniqueConstraint("specification_id", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -65,7 +67,7 @@ class SpecTest(db.Model):
         return " and ".join(parts) + f" {self.unit}"
 
 
-class QcResult(db.Model):
+class QcResult(Versioned, db.Model):
     __tablename__ = "qc_results"
     __audited__ = True
 

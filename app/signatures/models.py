@@ -12,6 +12,7 @@ from app.extensions import db
 class Signature(db.Model):
     __tablename__ = "signatures"
     __audited__ = True
+    __immutable__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,6 +1,14 @@
 """Signing: re-check the password, then record signer, meaning, time and the content's hash.
 
-A signable model has ``signed_content()``, ``__signature_meanings__`` and ``__signer_roles__``.
+A signable model has ``signed_content()``, ``__signer_roles__`` and two kinds of meaning:
+
+- ``__attestations__``: statements that decide nothing about the record ("access reviewed"); anyone with a
+  signer role signs them through the generic ``sign`` (POST /api/v1/signatures);
+- ``__decisions__``: meanings that record a decision (release, rejection, eligibility, …), each mapped to the
+  operation that checks the decision's rules; they are signed only by ``signed_change(s)``, which those
+  operations call after their checks. The generic path refuses them (409) and names the operation.
+
+A model may add ``signer_conflict(signer)``: why this signer may not sign about this record, or None.
 """
 
 import hashlib
@@ -8,12 +16,24 @@ import hashlib
 from sqlalchemy import select
 
 import audit
-from app.auth.operations import verify_signer
-from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.auth.credentials import verify_signer
+from app.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from app.core.lookup import MAX_ID
 from app.extensions import db
 from audit.canonical import dumps
 
 from .models import Signature
+
+
+class _Fields(dict):
+    """Format a route template with the record's own attributes ({id}, {excursion_id}, …)."""
+
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def __missing__(self, key):
+        return getattr(self.record, key)
 
 
 def content_hash(record) -> str:
@@ -31,25 +51,37 @@ def get_signable(record_type: str, record_id: int):
     if model is None:
         raise InvalidInput(f"records of type {record_type!r} cannot be signed",
                            {"record_type": [f"one of {', '.join(sorted(signable_types()))}"]})
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id) if 1 <= record_id <= MAX_ID else None
     if record is None:
         raise NotFound(f"no {record_type} record with id {record_id}")
     return record
 
 
-def _check_signable(signer, meaning: str, record) -> None:
-    if meaning not in record.__signature_meanings__:
-        raise InvalidInput(f"a {record.__tablename__} record can be signed only as: "
-                           f"{', '.join(record.__signature_meanings__)}", {"meaning": ["not allowed here"]})
+def decision_route(record, meaning: str) -> str:
+    """The operation that signs this decision on this record, in words."""
+    return record.__decisions__[meaning].format_map(_Fields(record))
+
+
+def _check_signer(signer, record) -> None:
     if not signer.has_any_role(record.__signer_roles__):
         raise Forbidden(f"signing a {record.__tablename__} record needs the role "
                         f"{' or '.join(record.__signer_roles__)}")
+    conflict = getattr(record, "signer_conflict", None)
+    if conflict is not None and (why := conflict(signer)):
+        raise RuleViolation(why)
 
 
-def sign_series(signer, password: str, meaning: str, records: list, reason: str | None = None) -> list[Signature]:
-    """Sign several records in one act, the password checked once for the series; a wrong one signs nothing."""
-    for record in records:
-        _check_signable(signer, meaning, record)
+def _check_attestation(meaning: str, record) -> None:
+    if meaning in record.__decisions__:
+        raise RuleViolation(f"{meaning!r} records a decision on this {record.__tablename__} record: it is signed "
+                            f"only through {decision_route(record, meaning)}, which checks the decision's rules")
+    if meaning not in record.__attestations__:
+        allowed = ", ".join(record.__attestations__) or "nothing (its signatures are decisions)"
+        raise InvalidInput(f"a {record.__tablename__} record can be signed here only as: {allowed}",
+                           {"meaning": ["not allowed here"]})
+
+
+def _signatures(signer, password: str, meaning: str, records: list, reason: str | None) -> list[Signature]:
     verify_signer(signer, password)
     signatures = [Signature(signer_id=signer.id, printed_name=signer.full_name, meaning=meaning,
                             record_type=record.__tablename__, record_id=record.id, content_hash=content_hash(record))
@@ -60,8 +92,10 @@ def sign_series(signer, password: str, meaning: str, records: list, reason: str 
 
 
 def sign(signer, password: str, meaning: str, record, reason: str | None = None) -> Signature:
-    """Sign a record after re-checking the signer's password; a wrong password signs nothing."""
-    return sign_series(signer, password, meaning, [record], reason)[0]
+    """Sign an attestation about a record after re-checking the signer's password; a wrong one signs nothing."""
+    _check_attestation(meaning, record)
+    _check_signer(signer, record)
+    return _signatures(signer, password, meaning, [record], reason)[0]
 
 
 def signatures_for(record) -> list[dict]:
@@ -78,12 +112,18 @@ def signed_changes(records: list, signer, password: str, meaning: str, action: s
                    changes: dict, signature_field: str) -> list[Signature]:
     """Apply one decision to records, sign each as changed (one password entry), link each signature; all audited.
 
-    A wrong password raises before anything is committed: the request's rollback undoes the changes."""
+    Only operations call this, after checking the decision's rules. A wrong password raises before anything is
+    committed: the request's rollback undoes the changes."""
+    for record in records:
+        if meaning not in record.__decisions__:
+            raise InvalidInput(f"{meaning!r} is not a decision on a {record.__tablename__} record",
+                               {"meaning": ["not a decision here"]})
+        _check_signer(signer, record)
     with audit.action(db.session, action, reason or meaning):
         for record in records:
             for name, value in changes.items():
                 setattr(record, name, value)
-    signatures = sign_series(signer, password, meaning, records, reason)
+    signatures = _signatures(signer, password, meaning, records, reason)
     with audit.action(db.session, f"{action}_signed", meaning):
         for record, signature in zip(records, signatures, strict=True):
             setattr(record, signature_field, signature.id)

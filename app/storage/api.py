@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
 from app.custody.operations import chain
 from app.extensions import db
@@ -33,6 +34,8 @@ from .schemas import (
 )
 
 blp = Blueprint("storage_api", __name__, url_prefix="/api/v1", description="Storage, units, custody and scans")
+etags.register("location_id", StorageLocation)
+etags.register("unit_id", Unit)
 HANDLERS = (TECHNICIAN, QA)
 
 

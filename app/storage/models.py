@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
 from app.extensions import db
 
 LOCATION_KINDS = ("site", "room", "storage_unit", "rack", "box")
@@ -16,7 +17,7 @@ UNIT_STATES = ("in_storage", "in_transit", "thawed", "prepared", "dispensed", "a
                "destroyed", "quarantined")
 
 
-class StorageLocation(db.Model):
+class StorageLocation(Versioned, db.Model):
     __tablename__ = "storage_locations"
     __audited__ = True
 
@@ -44,7 +45,7 @@ class StorageLocation(db.Model):
         return f"{self.row_labels[row - 1]}{self.column_labels.split(',')[col - 1]}"
 
 
-class BlockedPosition(db.Model):
+class BlockedPosition(Versioned, db.Model):
     __tablename__ = "blocked_positions"
     __audited__ = True
     __table_args__ = (UniqueConstraint("box_id", "row", "col"),)
@@ -57,7 +58,7 @@ class BlockedPosition(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Unit(db.Model):
+class Unit(Versioned, db.Model):
     """A physical container (cryovial, bag, syringe) holding part of a lot."""
 
     __tablename__ = "units"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, func, insert, select, text
 
 import audit
-from app.auth import operations
+from app.auth import operations, tokens
 from app.core.transaction import unit_of_work
 from app.extensions import db
 from audit import canonical, chain
@@ -68,7 +68,7 @@ class Trail:
             operations.set_roles(get(alice), get(bob), ["qa"], "QA training completed")
             operations.deactivate(get(alice), get(carol), "left the unit")
         with self.work():
-            operations.issue_token(operations.get_user(alice), "scanner")
+            tokens.issue_token(operations.get_user(alice), "scanner")
             audit.record(db.session, "report.print", "users", alice, None, {"copies": 2})
         with self.work():
             operations.activate(operations.get_user(carol), "back from leave")

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import audit
-from app.auth import operations
+from app.auth import operations, tokens
 from app.core.transaction import unit_of_work
 from app.extensions import db
 from tests.databases import POSTGRES_ADMIN_URL
@@ -51,11 +51,11 @@ def test_plain_sql_write(trail, statement, operation):
 
 def test_plain_sql_beside_an_audited_change(trail):
     """A plain UPDATE smuggled into a transaction that also makes an audited change of the same row is caught."""
-    victim = trail.user("victim")
+    victim, boss = trail.user("victim"), trail.user("boss", roles=["admin"])
     with trail.app.app_context():
         audit.set_actor(db.session, None, "test")
         user = operations.get_user(victim)
-        operations.set_roles(user, user, ["qa"], "QA training completed")
+        operations.set_roles(operations.get_user(boss), user, ["qa"], "QA training completed")
         db.session.execute(text("UPDATE users SET roles = 'admin' WHERE id = :id"), {"id": victim})
         if trail.backend == "postgresql":
             refused = f"users row {victim} has 2 changes in this transaction but 1 audit entries"
@@ -77,7 +77,7 @@ def test_deletes_are_refused(app, connection, make_user, statement):
     with app.app_context():
         audit.set_actor(db.session, None, "test")
         with unit_of_work():
-            operations.issue_token(operations.get_user(alice), "scanner")
+            tokens.issue_token(operations.get_user(alice), "scanner")
     with pytest.raises(DBAPIError, match="DELETE refused on|permission denied"), connection.begin_nested():
         connection.exec_driver_sql(statement)
     assert connection.exec_driver_sql("SELECT COUNT(*) FROM users").scalar() == 1

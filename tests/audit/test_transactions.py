@@ -82,12 +82,12 @@ def test_failed_audit_write_fails_the_request(trail, monkeypatch):
 
 def test_rolled_back_savepoint_keeps_the_enclosing_entries(trail):
     """Rolling back a SAVEPOINT drops only the entries of the changes made inside it."""
-    victim = trail.user("victim")
+    victim, boss = trail.user("victim"), trail.user("boss", roles=["admin"])
     committed = True
     try:
         with trail.work():
             user = operations.get_user(victim)
-            operations.set_roles(user, user, ["qa"], "QA training completed")
+            operations.set_roles(operations.get_user(boss), user, ["qa"], "QA training completed")
             with pytest.raises(RuntimeError), db.session.begin_nested():
                 operations.create_user("other", "Other", PASSWORD, ["technician"])
                 raise RuntimeError("abandon the nested step")
@@ -97,4 +97,4 @@ def test_rolled_back_savepoint_keeps_the_enclosing_entries(trail):
     assert committed, "the audited roles change was refused at commit: its entry was lost"
     assert code == 0, line
     assert trail.roles(victim) == "qa"
-    assert [row["action"] for row in trail.rows()] == ["user.create", "user.roles_change"]
+    assert [row["action"] for row in trail.rows()] == ["user.create", "user.create", "user.roles_change"]

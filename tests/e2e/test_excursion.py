@@ -54,7 +54,7 @@ def test_qa_closes_a_flag_by_keyboard_and_sees_it_closed(page: Page, flagged_via
     page.keyboard.type("not my password")
     page.keyboard.press("Enter")
 
-    expect(page.locator("#page-error")).to_have_text("signature refused: wrong username or password")
+    expect(page.locator("#page-error")).to_have_text("signature refused: wrong password")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_label("Assessment")).to_have_value(ASSESSMENT)
     expect(dialog.get_by_label("Assessment")).to_be_focused()

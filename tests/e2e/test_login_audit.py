@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.auth.credentials import LOGIN_REFUSED
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -68,7 +69,7 @@ def test_wrong_password_shows_error_and_is_on_audit_trail(page, live_server):
     with page.expect_response(lambda response: response.request.method == "POST") as refused:
         fill_login(page, "tech_typo", "not the right password")
     assert refused.value.status == 401
-    expect(page.get_by_role("alert")).to_have_text("login refused: wrong username or password")
+    expect(page.get_by_role("alert")).to_have_text(LOGIN_REFUSED)
     expect(page).to_have_url(f"{live_server.url}/login")
     expect(heading(page)).to_have_text("Log in")
     expect(page.get_by_label("Password")).to_have_value("")
