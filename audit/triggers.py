@@ -1,6 +1,7 @@
 """The database side of the trail at runtime: the SQLite hash function that the insert check calls.
 
-The triggers and functions themselves are installed by the migrations, each revision with its own frozen DDL.
+The triggers and functions themselves are installed by the migrations, each revision with its own frozen DDL;
+audit/guards.py says which of them must be in place for the verifier to trust the database.
 """
 
 import hashlib

@@ -100,20 +100,33 @@ class Trail:
 
     @contextlib.contextmanager
     def owner(self, past_triggers: bool = True):
-        """The owner's connection (the file's holder on SQLite), audit triggers out of the way by default; commits."""
+        """The owner's connection (the file's holder on SQLite), audit triggers out of the way by default and put
+        back as they were before it commits (as a careful attacker would: the verifier checks that they are there)."""
         engine = create_engine(self.database.owner_url)
         try:
             with engine.begin() as conn:
-                for statement in self._disable_triggers() if past_triggers else ():
-                    conn.exec_driver_sql(statement)
+                restore = self._step_past_triggers(conn) if past_triggers else []
                 yield conn
+                for statement in restore:
+                    conn.exec_driver_sql(statement)
         finally:
             engine.dispose()
 
-    def _disable_triggers(self) -> list[str]:
+    def _step_past_triggers(self, conn) -> list[str]:
+        """Switch off the audit tables' triggers; return the statements that bring them back as they were."""
         if self.backend == "postgresql":
-            return [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in ("audit_log", "audit_journal")]
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
+            enabled = conn.exec_driver_sql(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relname IN ('audit_log', 'audit_journal') AND NOT t.tgisinternal AND t.tgenabled = 'A'").all()
+            for table in ("audit_log", "audit_journal"):
+                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            return [f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}" for table, name in enabled]
+        names = ", ".join(f"'{name}'" for name in SQLITE_TRIGGERS)
+        dropped = conn.exec_driver_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})").all()
+        for name, _ in dropped:
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        return [sql for _, sql in dropped]
 
     def cli(self, *args):
         return self.app.test_cli_runner().invoke(args=["audit", *map(str, args)])
