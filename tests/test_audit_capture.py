@@ -8,7 +8,7 @@ from app.auth.models import User
 from app.extensions import db
 from audit import guards
 from audit.canonical import dumps
-from tests.conftest import audit_rows, count_audit
+from tests.helpers import audit_rows, count_audit
 
 
 def test_every_mapped_model_is_audited_or_exempt_with_a_reason(app):

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, registry
 import audit
 from app.core.database import configure_engine
 from app.extensions import db
-from tests.conftest import make_app
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

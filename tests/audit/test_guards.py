@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 import audit
 
-from .conftest import _trail, assert_caught
+from .helpers import assert_caught, trail_for
 
 ON_SQLITE = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
@@ -89,12 +89,12 @@ def _guarded(trail):
 
 @pytest.fixture(scope="module")
 def _sqlite_trail(tmp_path_factory):
-    yield from _trail("sqlite", tmp_path_factory.mktemp("guards"), build=True)
+    yield from trail_for("sqlite", tmp_path_factory.mktemp("guards"), build=True)
 
 
 @pytest.fixture(scope="module")
 def _pg_trail(tmp_path_factory):
-    yield from _trail("postgresql", tmp_path_factory.mktemp("guards"), build=True)
+    yield from trail_for("postgresql", tmp_path_factory.mktemp("guards"), build=True)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.lots.operations import get_lot
 from app.storage import evacuation, locations, operations
 from app.storage.models import StorageLocation
-from tests.conftest import count_audit
-from tests.storage.conftest import boxes
+from tests.helpers import count_audit
+from tests.storage.helpers import boxes
 
 BIG_BOX = {"rows": 10, "columns": 10}
 
