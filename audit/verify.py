@@ -177,7 +177,10 @@ def verify(conn: Connection, checkpoint: Checkpoint | None = None, gmp_tables=No
 
 def _check_checkpoint(conn: Connection, checkpoint: Checkpoint, head_seq: int) -> tuple[str | None, int | None]:
     if head_seq < checkpoint.seq:
-        return f"the trail ends at seq {head_seq} but the checkpoint vouches for seq {checkpoint.seq}", head_seq + 1
+        first = head_seq + 1
+        missing = f"entry {first} is" if first == checkpoint.seq else f"entries {first} to {checkpoint.seq} are"
+        return (f"{missing} missing: the trail ends at seq {head_seq} but the checkpoint vouches for seq "
+                f"{checkpoint.seq}"), first
     stored = conn.execute(text("SELECT entry_hash FROM audit_log WHERE seq = :seq"), {"seq": checkpoint.seq}).scalar()
     if stored != checkpoint.head_hash:
         return f"the hash of seq {checkpoint.seq} differs from the signed checkpoint", checkpoint.seq

@@ -120,7 +120,8 @@ def test_cut_tail_is_caught_only_by_a_checkpoint(trail):
     code, line = trail.verify()
     assert code == 0 and line.startswith(f"OK: {seq} audit entries verified"), line
     assert_caught(trail.verify("--checkpoint", checkpoint), seq + 1,
-                  f"the trail ends at seq {seq} but the checkpoint vouches for seq {seq + 2}")
+                  f"entries {seq + 1} to {seq + 2} are missing: the trail ends at seq {seq} but the checkpoint "
+                  f"vouches for seq {seq + 2}")
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"[]"], ids=["not-json", "not-an-object"])
