@@ -19,7 +19,7 @@ import audit
 from app.core.database import configure_engine
 from app.extensions import db
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-from tests.helpers import make_app
+from tests.helpers import api_login, create_user, make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -128,8 +128,12 @@ def test_each_revision_takes_audited_writes_and_head_matches_the_models(empty_da
             engine.dispose()
             assert verdict.ok and verdict.head_seq == 2 * number, f"at {revision}: {verdict.line()}"
         assert _diff(empty_database.owner_url) == []
-        with db.engine.connect() as conn:  # at head, every audited model's table and all its guards
-            assert audit.verify(conn).ok
+    create_user(app, "head-user")  # at head, the app's own write path: the operation, then a login through the API
+    assert api_login(app.test_client(), "head-user").status_code == 200
+    with app.app_context(), db.engine.connect() as conn:  # every audited model's table and all its guards
+        verdict = audit.verify(conn)
+        assert verdict.ok and verdict.head_seq >= 2 * len(revisions) + 2, verdict.line()  # creation and login
+    with app.app_context():
         db.engine.dispose()
 
 
