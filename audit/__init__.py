@@ -1,6 +1,6 @@
 """The append-only, hash-chained audit trail. Features use only what this module exports."""
 
-from .capture import AuditError, ReasonRequired, action, install, is_audited, record, set_actor
+from .capture import AuditError, ReasonRequired, action, audited_tables, install, is_audited, record, set_actor
 from .query import Filters, entries
 from .schema import audit_journal, audit_log, metadata
 from .triggers import register_sqlite_functions
@@ -8,5 +8,6 @@ from .verify import Checkpoint, Verdict, verify
 
 __all__ = [
     "AuditError", "Checkpoint", "Filters", "ReasonRequired", "Verdict", "action", "audit_journal", "audit_log",
-    "entries", "install", "is_audited", "metadata", "record", "register_sqlite_functions", "set_actor", "verify",
+    "audited_tables", "entries", "install", "is_audited", "metadata", "record", "register_sqlite_functions",
+    "set_actor", "verify",
 ]

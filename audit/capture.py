@@ -9,12 +9,14 @@ transaction, so a rolled-back change leaves no entry and a failed append rolls t
 from contextlib import contextmanager
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Mapper, Session, configure_mappers
 
 from . import chain
 from .canonical import plain
 
 REDACTED = "<redacted>"
+#: tables of the audited models configured so far (filled by the mapper_configured hook that install() sets)
+_audited_tables: set[str] = set()
 
 
 class AuditError(Exception):
@@ -27,6 +29,12 @@ class ReasonRequired(AuditError):
 
 def is_audited(mapper: Mapper) -> bool:
     return bool(getattr(mapper.class_, "__audited__", False))
+
+
+def audited_tables() -> frozenset[str]:
+    """The tables of every model marked audited: the ones whose journal and delete guards the verifier checks."""
+    configure_mappers()
+    return frozenset(_audited_tables)
 
 
 def set_actor(session: Session, actor_id: int | None, username: str, roles: str = "", name: str = "") -> None:
@@ -172,9 +180,10 @@ def install(session_class: type[Session]) -> None:
 
 
 def _load_old_values(mapper: Mapper, class_) -> None:
-    """Make audited column attributes load their old value before it is replaced."""
+    """Make audited column attributes load their old value before it is replaced; note the model's table."""
     if not is_audited(mapper):
         return
+    _audited_tables.add(mapper.local_table.name)
     for attr in mapper.column_attrs:
         event.listen(getattr(class_, attr.key), "set", _noop_set, active_history=True)
 

@@ -1,4 +1,4 @@
-"""The verifier: contiguity, links, hashes, mirrored columns, the change journal and a checkpoint."""
+"""The verifier: contiguity, links, hashes, mirrored columns, a checkpoint, the database's guards and the journal."""
 
 import hashlib
 import sqlite3
@@ -9,6 +9,8 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from . import guards
+from .capture import audited_tables
 from .chain import DOMAIN_TAG, GENESIS_HASH
 from .schema import MIRRORED_COLUMNS
 
@@ -151,12 +153,23 @@ def _check_journal(conn: Connection) -> str | None:
             f"but {row.audited} audit entries: changed behind the application's back")
 
 
-def verify(conn: Connection, checkpoint: Checkpoint | None = None) -> Verdict:
-    """Check the whole trail; the verdict names the first bad seq if anything is wrong."""
+def _check_guards(conn: Connection, gmp_tables) -> str | None:
+    """The triggers the journal and the append-only rule depend on: once per run, never per entry."""
+    found = guards.problems(conn, audited_tables() if gmp_tables is None else gmp_tables)
+    return f"guards: {'; '.join(found)}" if found else None
+
+
+def verify(conn: Connection, checkpoint: Checkpoint | None = None, gmp_tables=None) -> Verdict:
+    """Check the whole trail; the verdict names the first bad seq if anything is wrong.
+
+    gmp_tables: the tables whose journal and delete guards must be in place (default: every audited model's).
+    """
     walked = _check_chain_sqlite(conn) if conn.dialect.name == "sqlite" else None
     head_seq, head_hash, bad_seq, problem = walked or _check_chain(conn)
     if problem is None and checkpoint is not None:
         problem, bad_seq = _check_checkpoint(conn, checkpoint, head_seq)
+    if problem is None:
+        problem = _check_guards(conn, gmp_tables)
     if problem is None:
         problem = _check_journal(conn)
     return Verdict(problem is None, head_seq, head_seq, head_hash, bad_seq, problem)
@@ -164,7 +177,10 @@ def verify(conn: Connection, checkpoint: Checkpoint | None = None) -> Verdict:
 
 def _check_checkpoint(conn: Connection, checkpoint: Checkpoint, head_seq: int) -> tuple[str | None, int | None]:
     if head_seq < checkpoint.seq:
-        return f"the trail ends at seq {head_seq} but the checkpoint vouches for seq {checkpoint.seq}", head_seq + 1
+        first = head_seq + 1
+        missing = f"entry {first} is" if first == checkpoint.seq else f"entries {first} to {checkpoint.seq} are"
+        return (f"{missing} missing: the trail ends at seq {head_seq} but the checkpoint vouches for seq "
+                f"{checkpoint.seq}"), first
     stored = conn.execute(text("SELECT entry_hash FROM audit_log WHERE seq = :seq"), {"seq": checkpoint.seq}).scalar()
     if stored != checkpoint.head_hash:
         return f"the hash of seq {checkpoint.seq} differs from the signed checkpoint", checkpoint.seq

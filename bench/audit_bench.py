@@ -30,9 +30,8 @@ from updates import interleaved, summary, time_updates  # noqa: E402
 
 import audit  # noqa: E402
 from app.auth.models import User  # noqa: E402
-from app.auth.operations import create_user  # noqa: E402
-from app.core.transaction import unit_of_work  # noqa: E402
 from app.extensions import db  # noqa: E402
+from tests.helpers import create_user  # noqa: E402
 
 VERIFY_TARGET = 300_000
 UPDATE_COST_TARGET = 2.0
@@ -65,8 +64,7 @@ def measure_updates(app, count: int, warmup: int) -> dict:
     with app.app_context():
         session = db.session
         audit.set_actor(session, None, "bench")
-        with unit_of_work():
-            user_id = create_user("bench", "Bench User", "bench password 2026", ["technician"]).id
+        user_id = create_user(app, "bench", password="bench password 2026", full_name="Bench User", actor="bench")
         user = session.get(User, user_id)
         twin = benchdb.PlainUser(**{c.key: getattr(user, c.key) for c in User.__table__.columns if c.key != "id"})
         session.add(twin)

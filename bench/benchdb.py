@@ -11,8 +11,8 @@ import audit
 from app.auth.models import User
 from app.core.database import grant_app_role
 from app.extensions import NAMING_CONVENTION, db
-from tests.conftest import make_app, migrate
 from tests.databases import POSTGRES_ADMIN_URL, create_database
+from tests.helpers import make_app, migrate
 
 
 class TwinBase(DeclarativeBase):

@@ -41,8 +41,8 @@ from sqlalchemy import create_engine, make_url  # noqa: E402
 
 import audit  # noqa: E402
 from app.extensions import db  # noqa: E402
-from tests.conftest import make_app, migrate  # noqa: E402
 from tests.databases import create_database  # noqa: E402
+from tests.helpers import make_app, migrate  # noqa: E402
 
 SCAN_P95_TARGET_MS = 20.0
 #: scan p95 against an authenticated request that does nothing (GET /api/v1/me) in the same run

@@ -8,13 +8,12 @@ from sqlalchemy import select
 
 import audit
 from app.auth.models import User
-from app.auth.operations import create_user
 from app.core.transaction import unit_of_work
 from app.extensions import db
 from app.storage import locations
 from app.storage.models import StorageLocation
 from tests.bankbuild import Bank, build_bank, build_drug_product
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, create_user
 
 TANKS = 10
 BOXES_PER_RACK = 10
@@ -66,11 +65,8 @@ def bank_client(app) -> Bank:
 def build_lots(app) -> Bank:
     """Users, catalogue, donor and lots up to a drug product in quarantine, all through the API."""
 
-    def make_user(name: str, roles) -> None:
-        with app.app_context():
-            audit.set_actor(db.session, None, "bench-setup")
-            with unit_of_work():
-                create_user(name, name.title() + " Bench", PASSWORD, list(roles))
+    def make_user(name: str, roles) -> int:
+        return create_user(app, name, roles, full_name=name.title() + " Bench", actor="bench-setup")
 
     bank = build_bank(bank_client(app), make_user)
     build_drug_product(bank)

@@ -1,9 +1,8 @@
 """A bank built through the API: eligible donor, received procurement, materials, spec, lots up to a drug product.
 
-The `bank` and `drug_product` fixtures (tests/conftest.py) and the e2e tests use these builders."""
+The `bank` and `drug_product` fixtures (tests/conftest.py), the e2e tests and the benchmarks use these builders."""
 
-from tests.conftest import PASSWORD
-from tests.donors.conftest import add_tests
+from tests.helpers import PASSWORD
 
 DP_TESTS = [
     {"code": "CD73", "name": "CD73+", "kind": "numeric", "unit": "%", "lower": "95"},
@@ -14,6 +13,14 @@ DP_TESTS = [
 ]
 PASSING = {"CD73": ("98.5", "%"), "CD45": ("0.4", "%"), "VIAB": ("91", "%"), "COUNT": ("55", "10^6 cells"),
            "STERILITY": "no growth"}
+
+
+def add_tests(client, donor_id: int, method: str, sample_date: str, result: str = "negative", markers=None):
+    """Record one screening result per marker (default: the five required ones) through the API."""
+    for marker in markers or ("HIV", "HBV", "HCV", "HTLV", "syphilis"):
+        response = client.post(f"/api/v1/donors/{donor_id}/screening-tests", json={
+            "marker": marker, "method": method, "sample_date": sample_date, "result": result})
+        assert response.status_code == 201, response.json
 
 
 class Bank:

@@ -1,4 +1,5 @@
-"""Fixtures: one migrated database per backend and session, each test rolled back; app, client, users.
+"""Fixtures: one migrated database per backend and session, each test rolled back; app, client, users, and the
+bank and storage built through the API. Plain helpers are in tests/helpers.py.
 
 Every test runs on SQLite and on PostgreSQL. Each test ends by checking the audit trail it left:
 the chain verifies and every journaled row change has its audit entry (on PostgreSQL the deferred
@@ -8,18 +9,14 @@ the chain verifies and every journaled row change has its audit entry (on Postgr
 import os
 
 import pytest
-from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import select
 
 import audit
-from app import create_app
 from app.extensions import db
-from config import TestConfig
+from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-
-PASSWORD = "correct horse battery"  # >= 12 characters
-BACKENDS = ["sqlite", "postgresql"]
+from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate
+from tests.storage.helpers import BOX, boxes
 
 
 def pytest_configure(config):
@@ -33,17 +30,6 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") == "true" and skipped and session.exitstatus == 0:
         reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; in CI every test must run", red=True)
         session.exitstatus = 1
-
-
-def make_app(database, **overrides):
-    config = TestConfig(database.app_url, database.owner_url, ARGON2_TIME_COST=1, ARGON2_MEMORY_COST=8192,
-                        **overrides)
-    return create_app(config)
-
-
-def migrate(app) -> None:
-    with app.app_context():
-        upgrade()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -123,17 +109,7 @@ def client(app, connection):
 @pytest.fixture
 def make_user(app, connection):
     """Factory: make_user("qa", roles=["qa"]) creates and commits a user through the real operation."""
-    from app.auth.operations import create_user
-    from app.core.transaction import unit_of_work
-
-    def factory(username: str, roles=("technician",), password: str = PASSWORD, full_name: str | None = None):
-        with app.app_context():
-            audit.set_actor(db.session, None, "test-setup")
-            with unit_of_work():
-                user = create_user(username, full_name or username.title() + " Tester", password, list(roles))
-            return user.id
-
-    return factory
+    return lambda username, roles=("technician",), **options: create_user(app, username, roles, **options)
 
 
 @pytest.fixture
@@ -141,7 +117,7 @@ def login(client):
     """Log the test client in through the API; returns the response."""
 
     def do_login(username: str, password: str = PASSWORD):
-        return client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        return api_login(client, username, password)
 
     return do_login
 
@@ -156,30 +132,44 @@ def admin(make_user, login):
 @pytest.fixture
 def bank(client, login, make_user):
     """Users, catalogue, spec, an eligible donor's received procurement and its tissue lot (tests/bankbuild.py)."""
-    from tests.bankbuild import Bank, build_bank
-
     return build_bank(Bank(client, login), make_user)
 
 
 @pytest.fixture
 def drug_product(bank):
     """A drug-product lot derived tissue → P1 → MCB → DP, in quarantine, with a closed processing step."""
-    from tests.bankbuild import build_drug_product
-
     return build_drug_product(bank)
 
 
-def audit_rows(session, **filters):
-    """Audit entries (payload fields) matching column filters, oldest first."""
-    import orjson
+@pytest.fixture
+def tank(bank):
+    """A site, a room and a tank (2 racks × 2 boxes of 3 × 3) as the API returns it, created by admin1; then tech1
+    is logged in."""
+    bank.as_user("admin1")
+    site = bank.post("/api/v1/storage/locations", {"kind": "site", "name": "CHU Rennes"})
+    room = bank.post("/api/v1/storage/locations", {"kind": "room", "name": "Cell therapy unit, room 2",
+                                                   "parent_id": site["id"]})
+    tank = bank.post("/api/v1/storage/templates/tank", {"room_id": room["id"], "name": "LN2-1", "racks": 2,
+                                                        "boxes_per_rack": 2, "min_temp_c": "-196",
+                                                        "max_temp_c": "-150", "box": BOX})
+    bank.as_user("tech1")
+    return tank
 
-    query = select(audit.audit_log.c.payload).order_by(audit.audit_log.c.seq)
-    for column, value in filters.items():
-        query = query.where(audit.audit_log.c[column] == value)
-    return [orjson.loads(bytes(p)) for p in session.execute(query).scalars()]
+
+@pytest.fixture
+def units(bank, drug_product, tank):
+    """Four cryovials of the drug product lot, not yet placed."""
+    return bank.post(f"/api/v1/lots/{drug_product['id']}/units", {"count": 4, "container_type": "cryovial",
+                                                                  "volume_ml": "1.5", "cells": 25_000_000})
 
 
-def count_audit(session) -> int:
-    from sqlalchemy import func
-
-    return session.execute(select(func.count()).select_from(audit.audit_log)).scalar_one()
+@pytest.fixture
+def released_units(bank, drug_product, units, tank):
+    """The four units, their lot released by qa2, stored in the first box, then retrieved by tech1 (in hand)."""
+    bank.full_qc(drug_product["id"])
+    bank.as_user("qa2").release(drug_product["id"])
+    bank.as_user("tech1")
+    for unit in units:
+        bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
+        bank.post(f"/api/v1/units/{unit['id']}/retrieve", {}, expect=200)
+    return units

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_openapi_document_lists_the_foundation_endpoints(client):

@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.conftest import count_audit
+from tests.helpers import count_audit
 
 
 def _setup(client, make_user, login):

@@ -1,11 +1,13 @@
 """Login, lockout, idle timeout, sessions and Bearer tokens."""
 
 import datetime as dt
-import time
+from email.utils import parsedate_to_datetime
+
+import time_machine
 
 from app.auth.credentials import LOGIN_REFUSED
 from app.auth.models import User
-from tests.conftest import PASSWORD, audit_rows, count_audit
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 
 def _user(session, username) -> User:
@@ -85,18 +87,27 @@ def test_deactivated_user_cannot_log_in(client, make_user, login, admin, session
     assert response.status_code == 401 and response.json["message"] == LOGIN_REFUSED
 
 
-def test_session_expires_after_idle_timeout(app, client, make_user, login):
+def _session_cookie_expiry(response) -> dt.datetime:
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    return parsedate_to_datetime(next(p.split("=", 1)[1] for p in cookie.split("; ") if p.startswith("Expires=")))
+
+
+def test_session_expires_after_idle_timeout(app, client, make_user, login, session):
+    """On a clock the test controls: each request renews the session on the server; 15 idle minutes end it, though
+    the cookie itself would last until the absolute lifetime."""
     make_user("tech1")
-    assert login("tech1").status_code == 200
-    assert client.get("/api/v1/me").status_code == 200
-    lifetime = app.permanent_session_lifetime
-    app.permanent_session_lifetime = dt.timedelta(seconds=1)
-    try:
-        assert client.get("/api/v1/me").status_code == 200
-        time.sleep(2.2)  # the signed cookie carries its time; the server refuses it once older than the lifetime
-        assert client.get("/api/v1/me").status_code == 401
-    finally:
-        app.permanent_session_lifetime = lifetime
+    start = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        logged_in = login("tech1")
+        assert logged_in.status_code == 200
+        assert _user(session, "tech1").last_login_at == start  # the app's utcnow reads the same clock
+        assert _session_cookie_expiry(logged_in) == start + dt.timedelta(hours=12)
+        for _ in range(3):  # 44:57 after logging in, but never 15 minutes idle
+            clock.shift(dt.timedelta(minutes=14, seconds=59))
+            assert client.get("/api/v1/me").status_code == 200
+        clock.shift(dt.timedelta(minutes=15, seconds=1))
+        expired = client.get("/api/v1/me")
+        assert expired.status_code == 401, expired.json
 
 
 def test_the_cookie_never_outlives_the_absolute_session_lifetime(app):

@@ -8,8 +8,8 @@ from app.donors.models import Donor
 from app.lots.models import Lot
 from app.monitoring.models import Excursion, TemperatureReading
 from app.storage.models import StorageLocation, Unit
-from tests.conftest import PASSWORD, audit_rows, make_app, migrate
 from tests.databases import TestDatabase
+from tests.helpers import PASSWORD, audit_rows, make_app, migrate
 
 
 def test_users_create(app, connection, session):

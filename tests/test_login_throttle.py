@@ -16,8 +16,8 @@ import audit
 from app.auth.credentials import LOGIN_REFUSED
 from app.core.transaction import unit_of_work
 from app.extensions import db
-from tests.conftest import BACKENDS, PASSWORD, make_app, migrate
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import BACKENDS, PASSWORD, make_app, migrate
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

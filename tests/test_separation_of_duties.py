@@ -10,7 +10,7 @@ from app.core.errors import Forbidden, RuleViolation
 from app.core.transaction import unit_of_work
 from app.extensions import db
 from app.signatures.models import Signature
-from tests.conftest import count_audit
+from tests.helpers import count_audit
 
 TEMPORARY = "temporary password 1"
 

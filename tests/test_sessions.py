@@ -5,7 +5,7 @@ import datetime as dt
 import time_machine
 
 from app.auth.models import UserSession
-from tests.conftest import PASSWORD, audit_rows
+from tests.helpers import PASSWORD, audit_rows
 
 
 def _copy(app, client):

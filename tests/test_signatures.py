@@ -5,7 +5,7 @@ import hashlib
 from app.auth.models import User
 from app.signatures.models import Signature
 from audit.canonical import dumps
-from tests.conftest import PASSWORD, audit_rows, count_audit
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 
 def _sign(client, user_id, password=PASSWORD, meaning="access reviewed"):

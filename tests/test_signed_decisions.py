@@ -4,13 +4,13 @@ import pytest
 
 from app.signatures.models import Signature
 from app.signatures.operations import signable_types
-from tests.conftest import PASSWORD, count_audit
-from tests.monitoring.conftest import reading
-from tests.storage.conftest import boxes, tank, units  # noqa: F401  (fixtures)
+from tests.helpers import PASSWORD, count_audit
+from tests.monitoring.helpers import reading
+from tests.storage.helpers import boxes
 
 
 @pytest.fixture
-def every_signable(bank, drug_product, units, tank):  # noqa: F811
+def every_signable(bank, drug_product, units, tank):
     """One record of each signable type, none of them fit for its decision; qa1 logged in."""
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     reading(bank, tank, "-130")

@@ -3,7 +3,7 @@
 import pytest
 
 from app.auth.models import User
-from tests.conftest import PASSWORD, audit_rows, count_audit
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 
 def _count_users(session) -> int:

@@ -9,7 +9,7 @@ from app.core.versioning import ImmutableRecordChanged, is_immutable, is_version
 from app.extensions import db
 from app.lots.models import Lot
 from app.signatures.models import Signature
-from tests.conftest import PASSWORD, count_audit
+from tests.helpers import PASSWORD, count_audit
 
 
 def _audited_mappers():

@@ -1,169 +1,29 @@
-"""Fresh databases holding a real, committed audit trail, with helpers to change, tamper with and verify it."""
+"""Audit fixtures: fresh databases holding a real, committed trail (tests/audit/helpers.py), per test or per module."""
 
-import contextlib
-import datetime as dt
-
-import orjson
 import pytest
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import insert, text
 
 import audit
-from app.auth import operations, tokens
-from app.core.transaction import unit_of_work
-from app.extensions import db
-from audit import canonical, chain
-from tests.conftest import BACKENDS, PASSWORD, make_app, migrate
-from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import BACKENDS
 
-#: what an attacker holding the SQLite file drops first
-SQLITE_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_check_insert", "audit_journal_no_update",
-                   "audit_journal_no_delete")
-#: runs a test that uses the shared `database` fixture on PostgreSQL only
-ON_POSTGRES = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
-EVENT = {"actor_id": None, "actor_username": "mallory", "actor_roles": "", "actor_name": "", "action": "forged",
-         "entity_type": None, "entity_id": None, "operation": "event", "reason": None, "changes": {}}
-
-
-def forged_row(last_seq: int, last_hash: str, **fields) -> dict:
-    """A well-formed entry after (last_seq, last_hash), hashed correctly; payload fields may be overridden."""
-    return chain.build_rows([{**EVENT, **fields}], last_seq, last_hash, dt.datetime.now(dt.UTC))[0]
-
-
-def edited(payload: bytes, **fields) -> bytes:
-    """The payload with some fields replaced, serialised canonically again."""
-    return canonical.dumps({**orjson.loads(payload), **fields})
-
-
-class Trail:
-    """A migrated fresh database and its app; real audited changes; an owner's back door; the CLI."""
-
-    def __init__(self, backend: str, directory):
-        self.backend, self.directory = backend, directory
-        self.database = create_database(backend, directory)
-        self.app = make_app(self.database, CHECKPOINT_KEY=str(directory / "key.pem"))
-        migrate(self.app)
-
-    def close(self) -> None:
-        with self.app.app_context():
-            db.engine.dispose()
-        self.database.drop()
-
-    @contextlib.contextmanager
-    def work(self, actor: str = "test"):
-        """One committed unit of work inside an app context, acting as `actor`."""
-        with self.app.app_context():
-            audit.set_actor(db.session, None, actor)
-            with unit_of_work():
-                yield db.session
-
-    def user(self, username: str, roles=("technician",)) -> int:
-        with self.work():
-            return operations.create_user(username, username.title(), PASSWORD, list(roles)).id
-
-    def build(self) -> int:
-        """Nine entries from six transactions of real changes; returns the head seq."""
-        alice, bob, carol = (self.user(name) for name in ("alice", "bob", "carol"))
-        with self.work():
-            get = operations.get_user
-            operations.set_roles(get(alice), get(bob), ["qa"], "QA training completed")
-            operations.deactivate(get(alice), get(carol), "left the unit")
-        with self.work():
-            tokens.issue_token(operations.get_user(alice), "scanner")
-            audit.record(db.session, "report.print", "users", alice, None, {"copies": 2})
-        with self.work():
-            operations.activate(operations.get_user(carol), "back from leave")
-        self.user("dave")
-        assert self.head() == 9
-        return 9
-
-    def scalar(self, sql: str, **params):
-        with self.app.app_context(), db.engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-
-    def head(self) -> int:
-        return self.scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_log")
-
-    def journal_max(self) -> int:
-        return self.scalar("SELECT COALESCE(MAX(id), 0) FROM audit_journal")
-
-    def roles(self, user_id: int) -> str | None:
-        return self.scalar("SELECT roles FROM users WHERE id = :id", id=user_id)
-
-    def rows(self) -> list[dict]:
-        with self.app.app_context(), db.engine.connect() as conn:
-            rows = conn.execute(select(audit.audit_log).order_by(audit.audit_log.c.seq)).mappings()
-            return [{**row, "payload": bytes(row["payload"])} for row in rows]
-
-    def count(self, table) -> int:
-        with self.app.app_context(), db.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(table)).scalar_one()
-
-    @contextlib.contextmanager
-    def owner(self, past_triggers: bool = True):
-        """The owner's connection (the file's holder on SQLite), audit triggers out of the way by default; commits."""
-        engine = create_engine(self.database.owner_url)
-        try:
-            with engine.begin() as conn:
-                for statement in self._disable_triggers() if past_triggers else ():
-                    conn.exec_driver_sql(statement)
-                yield conn
-        finally:
-            engine.dispose()
-
-    def _disable_triggers(self) -> list[str]:
-        if self.backend == "postgresql":
-            return [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in ("audit_log", "audit_journal")]
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
-
-    def cli(self, *args):
-        return self.app.test_cli_runner().invoke(args=["audit", *map(str, args)])
-
-    def verify(self, *options) -> tuple[int, str]:
-        result = self.cli("verify", *options)
-        return result.exit_code, result.output.strip()
-
-    def checkpoint(self, name: str = "checkpoint.json"):
-        path = self.directory / name
-        result = self.cli("checkpoint", "--out", path)
-        assert result.exit_code == 0, result.output
-        return path
-
-
-def assert_caught(verdict: tuple[int, str], seq: int | None, problem: str) -> None:
-    """The verifier printed one FAILED line naming the first bad seq and the problem, and exited 1."""
-    code, line = verdict
-    assert code == 1, line
-    assert line.startswith("FAILED: "), line
-    if seq is not None:
-        assert f"first bad seq {seq}: " in line, line
-    assert problem in line, line
-
-
-def _trail(backend: str, tmp_path, build: bool = False):
-    if backend == "postgresql" and not POSTGRES_ADMIN_URL:
-        pytest.skip(NO_POSTGRES)
-    made = Trail(backend, tmp_path)
-    if build:
-        made.build()
-    yield made
-    made.close()
+from .helpers import trail_for
 
 
 @pytest.fixture(params=BACKENDS)
 def trail(request, tmp_path):
     """A fresh, empty, migrated database per test, on each backend."""
-    yield from _trail(request.param, tmp_path)
+    yield from trail_for(request.param, tmp_path)
 
 
 @pytest.fixture
 def pg_trail(tmp_path):
     """A fresh, empty, migrated PostgreSQL database."""
-    yield from _trail("postgresql", tmp_path)
+    yield from trail_for("postgresql", tmp_path)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def _shared_trail(request, tmp_path_factory):
-    yield from _trail(request.param, tmp_path_factory.mktemp("trail"), build=True)
+    yield from trail_for(request.param, tmp_path_factory.mktemp("trail"), build=True)
 
 
 @pytest.fixture

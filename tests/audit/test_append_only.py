@@ -10,7 +10,7 @@ import audit
 from audit import chain
 from tests.databases import POSTGRES_ADMIN_URL
 
-from .conftest import ON_POSTGRES, forged_row
+from .helpers import ON_POSTGRES, forged_row
 
 REFUSED = r"refused on audit_(log|journal): this table is append-only|permission denied for table audit_"
 CHANGES = [
@@ -114,6 +114,11 @@ def test_the_correct_next_entry_is_accepted(connection, make_user):
     assert audit.verify(connection).ok
 
 
+#: the insert check's refusal; on PostgreSQL a payload that is not JSON at all fails its cast to jsonb, in that check
+MISMATCH = (r"audit_log: the columns (of seq \d+ )?differ from (its|the) payload"
+            r"|invalid input syntax for type json[\s\S]*function audit_log_check_insert\(\)")
+
+
 @pytest.mark.parametrize("payload", [b"not json", b"[]", b'{"seq": 1}'], ids=["not-json", "not-an-object", "columns"])
 def test_entry_whose_payload_does_not_match_its_columns_is_refused(connection, make_user, payload):
     """A correctly linked and hashed entry is still refused unless its payload is the object its columns mirror."""
@@ -121,7 +126,7 @@ def test_entry_whose_payload_does_not_match_its_columns_is_refused(connection, m
     before = connection.execute(text("SELECT count(*) FROM audit_log")).scalar()
     seq, head = connection.execute(text("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC")).first()
     row = {**forged_row(seq, head), "payload": payload, "entry_hash": chain.entry_hash(head, payload)}
-    with pytest.raises(DBAPIError), connection.begin_nested():
+    with pytest.raises(DBAPIError, match=MISMATCH), connection.begin_nested():
         connection.execute(insert(audit.audit_log).values(row))
     assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar() == before
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from audit import checkpoint as checkpoints
 
-from .conftest import assert_caught
+from .helpers import assert_caught
 
 
 def test_checkpoint_stays_valid_as_the_trail_grows(trail):

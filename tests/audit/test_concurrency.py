@@ -15,8 +15,8 @@ def _worker(app_url: str, owner_url: str, number: int, barrier) -> None:
     from app.auth import operations
     from app.core.transaction import unit_of_work
     from app.extensions import db
-    from tests.conftest import PASSWORD, make_app
     from tests.databases import TestDatabase
+    from tests.helpers import PASSWORD, make_app
 
     app = make_app(TestDatabase("postgresql", app_url, owner_url, lambda: None))
     with app.app_context():

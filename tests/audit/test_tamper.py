@@ -6,7 +6,7 @@ from sqlalchemy import insert, text
 import audit
 from audit import chain
 
-from .conftest import _trail, assert_caught, edited, forged_row
+from .helpers import assert_caught, edited, forged_row, trail_for
 
 UPDATE_ROW = text("UPDATE audit_log SET payload = :payload, prev_hash = :prev_hash, entry_hash = :entry_hash "
                   "WHERE seq = :seq")
@@ -120,7 +120,8 @@ def test_cut_tail_is_caught_only_by_a_checkpoint(trail):
     code, line = trail.verify()
     assert code == 0 and line.startswith(f"OK: {seq} audit entries verified"), line
     assert_caught(trail.verify("--checkpoint", checkpoint), seq + 1,
-                  f"the trail ends at seq {seq} but the checkpoint vouches for seq {seq + 2}")
+                  f"entries {seq + 1} to {seq + 2} are missing: the trail ends at seq {seq} but the checkpoint "
+                  f"vouches for seq {seq + 2}")
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"[]"], ids=["not-json", "not-an-object"])
@@ -136,7 +137,7 @@ def test_unreadable_payload_gets_a_verdict_not_a_crash(built, payload):
 @pytest.fixture
 def sqlite_built(tmp_path):
     """A built nine-entry trail in a SQLite file of its own."""
-    yield from _trail("sqlite", tmp_path, build=True)
+    yield from trail_for("sqlite", tmp_path, build=True)
 
 
 def test_a_blob_in_a_mirrored_column_gets_a_verdict_not_a_crash(sqlite_built):

@@ -8,8 +8,7 @@ import audit
 from app.auth import operations
 from app.extensions import db
 from audit import chain
-
-from .conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _counts(trail) -> tuple[int, int, int]:
@@ -45,16 +44,16 @@ def _stale_tail(conn):
     return 0, chain.GENESIS_HASH
 
 
-@pytest.mark.parametrize(("patch", "error"), [
-    (("build_rows", _raising_build_rows), RuntimeError),
-    (("lock_tail", _stale_tail), DBAPIError),
+@pytest.mark.parametrize(("patch", "error", "message"), [
+    (("build_rows", _raising_build_rows), RuntimeError, "audit store unavailable"),
+    (("lock_tail", _stale_tail), DBAPIError, "audit_log: seq (1 )?does not follow the tail"),
 ], ids=["append-raises", "database-refuses-the-entry"])
-def test_failed_audit_write_undoes_the_change(trail, monkeypatch, patch, error):
+def test_failed_audit_write_undoes_the_change(trail, monkeypatch, patch, error, message):
     """If the entry cannot be written, the business change it describes is not committed either."""
     trail.build()
     before = _counts(trail)
     monkeypatch.setattr(chain, *patch)
-    with pytest.raises(error), trail.work():
+    with pytest.raises(error, match=message), trail.work():
         operations.set_roles(operations.get_user(1), operations.get_user(2), ["admin"], "promotion")
         operations.create_user("erin", "Erin", PASSWORD, ["admin"])
     monkeypatch.undo()
@@ -88,7 +87,7 @@ def test_rolled_back_savepoint_keeps_the_enclosing_entries(trail):
         with trail.work():
             user = operations.get_user(victim)
             operations.set_roles(operations.get_user(boss), user, ["qa"], "QA training completed")
-            with pytest.raises(RuntimeError), db.session.begin_nested():
+            with pytest.raises(RuntimeError, match="abandon the nested step"), db.session.begin_nested():
                 operations.create_user("other", "Other", PASSWORD, ["technician"])
                 raise RuntimeError("abandon the nested step")
     except DBAPIError:

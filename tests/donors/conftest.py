@@ -1,8 +1,8 @@
-"""Donor fixtures: a technician and a QA person, and helpers that go through the API."""
+"""Donor fixtures: a technician and a QA person, and a registered donor with one procurement, through the API."""
 
 import pytest
 
-DONATION = "2026-03-02T09:30:00+01:00"
+_DONATION = "2026-03-02T09:30:00+01:00"
 
 
 @pytest.fixture
@@ -24,20 +24,13 @@ def as_user(client, login):
 
 @pytest.fixture
 def donor(client, staff, as_user):
-    """A registered donor with one procurement (DONATION), created by tech1."""
+    """A registered donor with one procurement (on _DONATION), created by tech1."""
     as_user("tech1")
     created = client.post("/api/v1/donors", json={"code": "ASC-D001", "consent_date": "2026-02-20",
                                                   "consent_scope": "allogeneic ASC bank for clinical trial use"})
     assert created.status_code == 201, created.json
     procurement = client.post("/api/v1/procurements", json={
-        "donor_id": created.json["id"], "collected_at": DONATION, "site": "CHU Rennes, plastic surgery",
+        "donor_id": created.json["id"], "collected_at": _DONATION, "site": "CHU Rennes, plastic surgery",
         "quantity": "250.000", "quantity_unit": "mL", "transport_conditions": "2-8 °C, insulated box"})
     assert procurement.status_code == 201, procurement.json
     return {"id": created.json["id"], "procurement": procurement.json}
-
-
-def add_tests(client, donor_id: int, method: str, sample_date: str, result: str = "negative", markers=None):
-    for marker in markers or ("HIV", "HBV", "HCV", "HTLV", "syphilis"):
-        response = client.post(f"/api/v1/donors/{donor_id}/screening-tests", json={
-            "marker": marker, "method": method, "sample_date": sample_date, "result": result})
-        assert response.status_code == 201, response.json

@@ -9,8 +9,8 @@ import pytest
 import audit
 from app.core.transaction import unit_of_work
 from app.extensions import db
-from tests.conftest import PASSWORD, make_app, migrate
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import create_user, make_app, migrate
 
 WORKERS, ROUNDS = 8, 12
 COLLECTED = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
@@ -48,19 +48,18 @@ def _worker(database, donor_id: int, collector_id: int, worker: int, start, resu
 
 @pytest.mark.skipif(not POSTGRES_ADMIN_URL, reason=NO_POSTGRES)
 def test_parallel_dins_are_unique_and_gapless(tmp_path):
-    from app.auth.operations import create_user
     from app.donors.operations import create_donor
 
     database = create_database("postgresql", tmp_path)
     try:
         app = make_app(database)
         migrate(app)
+        collector = create_user(app, "collector", full_name="Col Lector")
         with app.app_context():
             audit.set_actor(db.session, None, "test-setup")
             with unit_of_work():
-                collector = create_user("collector", "Col Lector", PASSWORD, ["technician"])
                 donor = create_donor("ASC-D900", dt.date(2026, 1, 1), "bank")
-                ids = (donor.id, collector.id)
+                ids = (donor.id, collector)
         with app.app_context():
             db.engine.dispose()
         context = multiprocessing.get_context("spawn")

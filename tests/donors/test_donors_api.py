@@ -2,8 +2,8 @@
 
 from app.donors.models import Donor, ScreeningTest
 from app.signatures.models import Signature
-from tests.conftest import PASSWORD, audit_rows, count_audit
-from tests.donors.conftest import add_tests
+from tests.bankbuild import add_tests
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 
 def _decide(client, donor_id, meaning="donor eligible", password=PASSWORD):

@@ -2,7 +2,7 @@
 
 
 from app.donors.models import Procurement
-from tests.conftest import count_audit
+from tests.helpers import count_audit
 
 
 def test_procurement_gets_din_of_fin_year_and_sequence(client, donor, app):

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-import audit
 from app.extensions import db
-from tests.conftest import BACKENDS, PASSWORD, make_app, migrate
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import BACKENDS, make_app, migrate
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -17,20 +16,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 class LiveServer:
-    """A running app: its base URL, and users created through the real operation."""
+    """A running app and its base URL (create users with tests.helpers.create_user on its app)."""
 
     def __init__(self, app, url: str):
         self.app, self.url = app, url
-
-    def create_user(self, username: str, roles=("technician",), password: str = PASSWORD) -> int:
-        from app.auth.operations import create_user
-        from app.core.transaction import unit_of_work
-
-        with self.app.app_context():
-            audit.set_actor(db.session, None, "test-setup")
-            with unit_of_work():
-                user = create_user(username, username.title() + " Tester", password, list(roles))
-            return user.id
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from tests.bankbuild import Bank
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, create_user
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def tank_with_vials(live_server, names: Names, vials: int, extra_users=(), **tan
     bank = api_client(live_server)
     admin, tech, receiver = (f"{names.prefix}-{role}" for role in ("admin", "tech", "tech2"))
     for name, roles in ((admin, ["admin"]), (tech, ["technician"]), (receiver, ["technician"]), *extra_users):
-        live_server.create_user(name, roles)
+        create_user(live_server.app, name, roles)
     bank.as_user(admin)
     code = 9000 + names.number % 100 * 10
     for offset, kind in ((1, "tissue"), (4, "drug_product")):

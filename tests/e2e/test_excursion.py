@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import fill_login, heading, tab_to
 from tests.e2e.seeding import Names, tank_with_vials
-from tests.e2e.test_login_audit import fill_login, heading, tab_to
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -3,44 +3,17 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.auth.credentials import LOGIN_REFUSED
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import audit_rows, fill_login, heading, tab_to
+from tests.helpers import PASSWORD, create_user
 
 pytestmark = pytest.mark.e2e
 
 
-def fill_login(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Fill and submit the login form on the current page."""
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def tab_to(page: Page, name: str, limit: int = 30) -> None:
-    """Press Tab until the element whose text is `name` has the focus; fail if Tab never reaches it."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == name:
-            return
-    pytest.fail(f"{name!r} cannot be reached with the Tab key")
-
-
-def audit_rows(page: Page) -> list[dict]:
-    """The rows of the audit trail table, keyed by the first word of each column header in lower case."""
-    expect(page.locator("#audit-entries")).to_be_visible()
-    keys = [header.split()[0].lower() for header in page.locator("#audit-entries thead th").all_inner_texts()]
-    rows = page.locator("#audit-entries tbody tr").all()
-    return [dict(zip(keys, row.locator("td").all_inner_texts(), strict=True)) for row in rows]
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
 def test_keyboard_only_login_then_own_login_on_audit_trail(page, live_server):
-    live_server.create_user("qa_keys", roles=["qa"])
+    create_user(live_server.app, "qa_keys", roles=["qa"])
     page.goto("/login")
     expect(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type("qa_keys")
@@ -63,8 +36,8 @@ def test_keyboard_only_login_then_own_login_on_audit_trail(page, live_server):
 
 
 def test_wrong_password_shows_error_and_is_on_audit_trail(page, live_server):
-    typo_id = live_server.create_user("tech_typo", roles=["technician"])
-    live_server.create_user("qa_reviewer", roles=["qa"])
+    typo_id = create_user(live_server.app, "tech_typo", roles=["technician"])
+    create_user(live_server.app, "qa_reviewer", roles=["qa"])
     page.goto("/login")
     with page.expect_response(lambda response: response.request.method == "POST") as refused:
         fill_login(page, "tech_typo", "not the right password")
@@ -86,7 +59,7 @@ def test_wrong_password_shows_error_and_is_on_audit_trail(page, live_server):
 
 
 def test_technician_sees_no_audit_link_and_is_refused_the_page(page, live_server):
-    live_server.create_user("tech_nosy", roles=["technician"])
+    create_user(live_server.app, "tech_nosy", roles=["technician"])
     page.goto("/login")
     fill_login(page, "tech_nosy")
     expect(heading(page)).to_have_text("Dashboard")
@@ -102,7 +75,7 @@ def test_technician_sees_no_audit_link_and_is_refused_the_page(page, live_server
 
 
 def test_login_returns_to_requested_page_and_logout_ends_the_session(page, live_server):
-    live_server.create_user("qa_deeplink", roles=["qa"])
+    create_user(live_server.app, "qa_deeplink", roles=["qa"])
     page.goto("/audit")
     expect(page).to_have_url(re.compile(r"/login\?next=(/|%2F)audit$"))
     fill_login(page, "qa_deeplink")

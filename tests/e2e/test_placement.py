@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import fill_login
 from tests.e2e.seeding import Names, tank_with_vials
-from tests.e2e.test_login_audit import fill_login
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.bankbuild import Bank, build_bank, build_drug_product
-from tests.conftest import PASSWORD
-from tests.e2e.test_login_audit import fill_login
+from tests.e2e.helpers import fill_login
+from tests.helpers import PASSWORD, create_user
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def blocked_lot(live_server):
     def login(username, password=PASSWORD):
         return client.post("/api/v1/auth/login", json={"username": username, "password": password})
 
-    bank = build_bank(Bank(client, login), lambda name, roles: live_server.create_user(name, roles))
+    bank = build_bank(Bank(client, login), lambda name, roles: create_user(live_server.app, name, roles))
     lot = build_drug_product(bank)
     results = [bank.qc(lot["id"], code) for code in ("CD73", "CD45", "VIAB", "COUNT", "STERILITY")]
     bank.as_user("tech2")

@@ -1,7 +1,7 @@
 """Lot rules: genealogy, pooling, processing steps with materials, consent withdrawal, product codes."""
 
 from app.lots.models import Lot, ProcessStep
-from tests.conftest import PASSWORD, audit_rows
+from tests.helpers import PASSWORD, audit_rows
 
 STEP = {"step_type": "seeding", "equipment": "BSC-2", "started_at": "2026-04-01T09:00:00+02:00"}
 

@@ -1,7 +1,7 @@
 """Bank pages through HTTP: donor, procurement, lot with genealogy and QC colours, release and rejection."""
 
 from app.lots.models import Lot
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_donor_and_procurement_pages_show_din_with_boxed_check_character(bank):

@@ -8,7 +8,7 @@ from app.qc.models import QcResult, SpecTest
 from app.qc.operations import evaluate
 from app.qc.units import UnitMismatch, convert
 from tests.bankbuild import DP_TESTS
-from tests.conftest import count_audit
+from tests.helpers import count_audit
 
 
 def test_units_convert_exactly_or_refuse():

@@ -1,7 +1,7 @@
 """The whole path donor → procurement → lots → QC → verification → release, and what blocks it."""
 
 from app.lots.models import Lot
-from tests.conftest import PASSWORD, audit_rows, count_audit
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 
 def test_whole_path_to_a_released_drug_product(bank, drug_product, session):

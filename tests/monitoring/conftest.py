@@ -1,44 +1,12 @@
-"""Monitoring fixtures: the storage tank and units (tests/storage), units stored in it, and helpers."""
-
-import datetime as dt
+"""Monitoring fixtures: units stored in the shared tank (tests/conftest.py)."""
 
 import pytest
-from sqlalchemy import func, select
 
-from app.monitoring.models import Excursion, ExcursionFlag, TemperatureReading
-from tests.storage.conftest import boxes, released_units, tank, units  # noqa: F401  (fixtures shared with storage)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def reading(bank, storage_unit: dict, value: str, at: dt.datetime | None = None, expect: int = 201) -> dict:
-    """Record a reading of the storage unit typed by hand (at now unless told), as whoever is logged in."""
-    body = {"storage_unit_id": storage_unit["id"], "measured_at": (at or now()).isoformat(), "value_c": value}
-    response = bank.client.post("/api/v1/temperature-readings", json=body)
-    assert response.status_code == expect, response.json
-    return response.json
-
-
-def excursions(bank) -> list[dict]:
-    response = bank.client.get("/api/v1/excursions")
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def flagged(excursion: dict) -> set[int]:
-    return {flag["unit_id"] for flag in excursion["flags"]}
-
-
-def counts(session) -> tuple[int, int, int]:
-    """How many readings, excursions and flags are recorded."""
-    return tuple(session.scalar(select(func.count()).select_from(model))
-                 for model in (TemperatureReading, Excursion, ExcursionFlag))
+from tests.storage.helpers import boxes
 
 
 @pytest.fixture
-def stored(bank, units, tank):  # noqa: F811
+def stored(bank, units, tank):
     """The first three units stored in positions A1, A2 of the first box and A1 of the last one; the fourth in hand."""
     places = [(boxes(tank)[0], "A1"), (boxes(tank)[0], "A2"), (boxes(tank)[-1], "A1")]
     for unit, (box, position) in zip(units, places, strict=False):

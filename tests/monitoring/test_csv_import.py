@@ -3,8 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.conftest import count_audit
-from tests.monitoring.conftest import counts, excursions, flagged, now, reading
+from tests.helpers import count_audit
+from tests.monitoring.helpers import counts, excursions, flagged, now, reading
 
 
 def _import(bank, text: str, expect: int = 201) -> dict:

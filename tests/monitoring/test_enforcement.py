@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 from app.custody.models import Shipment
 from app.monitoring.models import ExcursionFlag
 from app.storage.models import Unit
-from tests.conftest import PASSWORD, count_audit
-from tests.monitoring.conftest import excursions, reading
-from tests.storage.conftest import BOX, boxes
+from tests.helpers import PASSWORD, count_audit
+from tests.monitoring.helpers import excursions, reading
+from tests.storage.helpers import BOX, boxes
 
 
 def _open_flags(session) -> set[int]:

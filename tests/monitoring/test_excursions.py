@@ -7,8 +7,9 @@ from app.core.transaction import unit_of_work
 from app.extensions import db
 from app.monitoring.operations import flag_if_in_excursion
 from app.storage.models import Unit
-from tests.conftest import audit_rows, count_audit
-from tests.monitoring.conftest import boxes, counts, excursions, flagged, now, reading
+from tests.helpers import audit_rows, count_audit
+from tests.monitoring.helpers import counts, excursions, flagged, now, reading
+from tests.storage.helpers import boxes
 
 
 def test_a_reading_in_range_opens_no_excursion(bank, stored, tank, session):

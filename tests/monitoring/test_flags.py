@@ -10,8 +10,8 @@ from app.extensions import db
 from app.monitoring.models import Excursion, ExcursionFlag
 from app.monitoring.operations import require_unflagged
 from app.storage.models import Unit
-from tests.conftest import PASSWORD, audit_rows, count_audit
-from tests.monitoring.conftest import counts, excursions, reading
+from tests.helpers import PASSWORD, audit_rows, count_audit
+from tests.monitoring.helpers import counts, excursions, reading
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.monitoring.models import Excursion, ExcursionFlag, TemperatureReading
 from app.signatures.models import Signature
-from tests.conftest import PASSWORD, audit_rows, count_audit
-from tests.monitoring.conftest import counts, excursions, now, reading
+from tests.helpers import PASSWORD, audit_rows, count_audit
+from tests.monitoring.helpers import counts, excursions, now, reading
 
 ASSESSMENT = "LN2 vapour phase kept the vials below -130 °C; no impact on viability expected"
 

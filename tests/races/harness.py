@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import create_engine, text
 
 from app.extensions import db
-from tests.conftest import PASSWORD, make_app
+from tests.helpers import PASSWORD, make_app
 
 TIMEOUT_S = 60
 

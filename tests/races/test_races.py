@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 import audit
 from app.auth.models import User
-from app.core.transaction import unit_of_work
 from app.core.versioning import CHANGED_MEANWHILE
 from app.custody.models import CustodyEvent
 from app.extensions import db
@@ -17,10 +16,10 @@ from app.monitoring.models import ExcursionFlag
 from app.signatures.models import Signature
 from app.storage.models import Unit
 from tests.bankbuild import Bank, build_bank, build_drug_product
-from tests.conftest import PASSWORD, make_app, migrate
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import PASSWORD, api_login, create_user, make_app, migrate
 from tests.races.harness import Call, race
-from tests.storage.conftest import BOX
+from tests.storage.helpers import BOX
 
 pytestmark = pytest.mark.skipif(not POSTGRES_ADMIN_URL, reason=NO_POSTGRES)
 
@@ -51,20 +50,10 @@ def built(tmp_path, extra_users=()):
         app = make_app(database)
         migrate(app)
         client = app.test_client()
-        bank = Bank(client, lambda u, p=PASSWORD: client.post("/api/v1/auth/login",
-                                                              json={"username": u, "password": p}))
-
-        def make_user(name, roles):
-            from app.auth.operations import create_user
-
-            with app.app_context():
-                audit.set_actor(db.session, None, "test-setup")
-                with unit_of_work():
-                    create_user(name, name.title(), PASSWORD, list(roles))
-
-        build_bank(bank, make_user)
+        bank = Bank(client, lambda username, password=PASSWORD: api_login(client, username, password))
+        build_bank(bank, lambda name, roles: create_user(app, name, roles))
         for name, roles in extra_users:
-            make_user(name, roles)
+            create_user(app, name, roles)
         yield Built(database, app, bank)
         with app.app_context():
             db.engine.dispose()

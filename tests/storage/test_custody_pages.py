@@ -28,7 +28,7 @@ def test_unknown_code_on_the_dispatch_page_is_404_and_nothing_sent(bank, release
 
 
 def test_thaw_page_retrieves_and_thaws(bank, drug_product, units, tank, session):
-    from tests.storage.conftest import boxes
+    from tests.storage.helpers import boxes
 
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     refused = bank.client.post("/thaw", data={"code": units[0]["barcode"]})

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from app.storage.models import Unit
-from tests.conftest import audit_rows, count_audit
-from tests.storage.conftest import boxes
+from tests.helpers import audit_rows, count_audit
+from tests.storage.helpers import boxes
 
 
 def _dispatch(bank, units, expect=201):

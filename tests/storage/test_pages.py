@@ -4,8 +4,8 @@ import re
 
 from app.custody.models import CustodyEvent
 from app.storage.models import Unit
-from tests.conftest import count_audit
-from tests.storage.conftest import boxes
+from tests.helpers import count_audit
+from tests.storage.helpers import boxes
 
 
 def scan(client, code: str, box_id="", position=""):

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 
 from app.storage.models import Unit
-from tests.conftest import count_audit
-from tests.storage.conftest import boxes
+from tests.helpers import count_audit
+from tests.storage.helpers import boxes
 
 
 def test_tank_template_builds_racks_and_boxes(bank, tank):

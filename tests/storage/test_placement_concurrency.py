@@ -7,9 +7,9 @@ import pytest
 
 from app.extensions import db
 from tests.bankbuild import Bank, build_bank, build_drug_product
-from tests.conftest import PASSWORD, make_app, migrate
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-from tests.storage.conftest import BOX
+from tests.helpers import PASSWORD, create_user, make_app, migrate
+from tests.storage.helpers import BOX
 
 PLACERS = 6
 
@@ -29,17 +29,7 @@ def _build(app) -> tuple[list[int], int]:
     client = app.test_client()
     bank = Bank(client, lambda u, p=PASSWORD: client.post("/api/v1/auth/login", json={"username": u, "password": p}))
 
-    def make_user(name, roles):
-        import audit
-        from app.auth.operations import create_user
-        from app.core.transaction import unit_of_work
-
-        with app.app_context():
-            audit.set_actor(db.session, None, "test-setup")
-            with unit_of_work():
-                create_user(name, name.title(), PASSWORD, list(roles))
-
-    build_bank(bank, make_user)
+    build_bank(bank, lambda name, roles: create_user(app, name, roles))
     lot = build_drug_product(bank)
     bank.as_user("admin1")
     site = bank.post("/api/v1/storage/locations", {"kind": "site", "name": "CHU"})

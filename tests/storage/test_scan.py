@@ -1,7 +1,7 @@
 """POST /api/v1/scan: every printed code resolves to exactly one object, or is refused."""
 
 from labels import isbt128
-from tests.storage.conftest import boxes
+from tests.storage.helpers import boxes
 
 
 def _scan(bank, code):
