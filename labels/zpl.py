@@ -9,7 +9,8 @@ the stock at the print head's resolution (203, 300 or 600 dpi). Symbols are draw
 - Data Matrix: ``^BX`` quality 200 (ECC 200) at the module size and symbol size of the PDF, escape character
   set to ``` ` ``` (never in the data: see labels.content), the data written with ``^FH`` hex escapes
   (``_5E`` ``^``, ``_7E`` ``~``, ``_5F`` ``_``); hex processing happens before escape processing.
-- Text: font 0 at the PDF text's cap height, ``^FT`` at the same baseline, ``^FH`` escaped; the boxed check
+- Text: font 0 at the PDF text's cap height, ``^FT`` at the same baseline, ``^FH`` escaped, its character width
+  narrowed (from labels.font0's advance widths) until the line is no wider than the PDF's; the boxed check
   character's frame is a ``^GB``.
 The X dimension and Data Matrix module are the whole number of dots nearest above 0.25 mm (2, 3 or 6 dots).
 """
@@ -17,7 +18,8 @@ The X dimension and Data Matrix module are the whole number of dots nearest abov
 import math
 from collections.abc import Iterable
 
-from labels.content import Label
+from labels.content import Label, LabelError
+from labels.font0 import font0_width
 from labels.geometry import FRAME_LINE_MM, Bars, Layout, Matrix, Text
 from labels.stock import MM_PER_INCH, Stock, check_dpi, to_dots
 from labels.symbols import X_TARGET_MM
@@ -25,6 +27,7 @@ from labels.templates import layout
 
 MATRIX_ESCAPE = "`"
 FONT0_CAP_HEIGHT = 0.75  # cap height of font 0 per dot of character height
+FONT0_MIN_DOTS = 10  # font 0 is not drawn smaller
 HELVETICA_CAP_HEIGHT = 0.718  # per point of size
 _BARS = str.maketrans({">": ">0", "^": "><", "~": ">="})
 _HEX = str.maketrans({"_": "_5F", "^": "_5E", "~": "_7E"})
@@ -77,9 +80,12 @@ def _field(element, dpi: int) -> str:
 
 
 def _text(text: Text, dpi: int) -> str:
-    size_dots = text.size * MM_PER_INCH / 72 * dpi / MM_PER_INCH
-    height = max(1, round(size_dots * HELVETICA_CAP_HEIGHT / FONT0_CAP_HEIGHT))
-    field = (f"^FT{to_dots(text.x, dpi)},{to_dots(text.baseline, dpi)}^A0N,{height},{height}"
+    height = max(FONT0_MIN_DOTS, round(text.size / 72 * dpi * HELVETICA_CAP_HEIGHT / FONT0_CAP_HEIGHT))
+    room = text.width * dpi / MM_PER_INCH  # the width the layout measured in Helvetica, in dots
+    width = min(height, math.floor(room / font0_width(text.text, 1)))
+    if width < FONT0_MIN_DOTS:
+        raise LabelError(f"text {text.text!r} is too long for its place at {dpi} dpi")
+    field = (f"^FT{to_dots(text.x, dpi)},{to_dots(text.baseline, dpi)}^A0N,{height},{width}"
              f"^FH_^FD{hex_escaped(text.text)}^FS")
     if text.framed:
         box, line = text.box, max(1, to_dots(FRAME_LINE_MM, dpi))

@@ -29,6 +29,15 @@ def unavailable() -> str | None:
     return None
 
 
+def as_scanned(image: Image.Image, dpi: int) -> tuple[Image.Image, int]:
+    """A printed label as an imaging scanner sees it, and that image's resolution: at 203 dpi a 0.25 mm module is
+    2 dots, fewer pixels than libdmtx locates a symbol by, so the dots are doubled (each dot stays square and
+    black or white: nothing is smoothed or added); 300 and 600 dpi labels are read as printed."""
+    if dpi >= 300:
+        return image, dpi
+    return image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST), dpi * 2
+
+
 class ZplRenderer:
     """A Node process rendering ZPL to PNG images; close() ends it."""
 
@@ -39,11 +48,13 @@ class ZplRenderer:
     def render(self, zpl: bytes, stock: Stock, dpi: int) -> list[Image.Image]:
         """Each label of a ZPL file as a grey image, one pixel per printer dot.
 
-        Zebrash sizes its canvas as millimetres times a whole number of dots per mm, so it gets the next whole
-        number above the printer's (8, 12, 24): the canvas then covers the whole ^PW x ^LL label.
+        Zebrash takes a whole number of dots per mm and centres ^PW on a wider canvas, so the canvas is asked
+        for in millimetres that its rounding up turns into exactly the label's ^PW x ^LL dots.
         """
-        request = {"zpl": zpl.decode("ascii"), "width_mm": stock.width_mm, "height_mm": stock.height_mm,
-                   "dpmm": math.ceil(dpi / MM_PER_INCH)}
+        dpmm = math.ceil(dpi / MM_PER_INCH)
+        width, height = stock.dots(dpi)
+        request = {"zpl": zpl.decode("ascii"), "width_mm": (width - 0.25) / dpmm, "height_mm": (height - 0.25) / dpmm,
+                   "dpmm": dpmm}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = json.loads(self.process.stdout.readline())
@@ -54,3 +65,4 @@ class ZplRenderer:
     def close(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=30)
+        self.process.stdout.close()
