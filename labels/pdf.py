@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from labels.content import Label
 from labels.geometry import FONTS, FRAME_LINE_MM, Bars, Layout, Matrix, Text
-from labels.stock import Stock
+from labels.stock import Stock, check_stock
 from labels.symbols import X_TARGET_MM, dark_runs, draw_code128
 from labels.templates import layout
 
@@ -23,6 +23,7 @@ MODULE_MM = X_TARGET_MM
 
 def render_pdf(labels: Iterable[Label], stock: Stock, *, title: str = "Labels") -> bytes:
     """One PDF page per label, each page the size of stock."""
+    check_stock(stock)
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(stock.width_mm * mm, stock.height_mm * mm), invariant=True, pageCompression=0)
     canvas.setTitle(title)

@@ -40,6 +40,12 @@ class Stock:
         return to_dots(self.width_mm, dpi), to_dots(self.height_mm, dpi)
 
 
+def check_stock(stock) -> None:
+    """Refuse anything that is not a Stock."""
+    if not isinstance(stock, Stock):
+        raise LabelError(f"stock: expected Stock, got {type(stock).__name__}")
+
+
 def check_dpi(dpi: int) -> None:
     """Refuse a print-head resolution Zebra does not make."""
     if dpi not in DPI:

@@ -25,7 +25,7 @@ from labels.content import (
 )
 from labels.geometry import ASCENT, CLEARANCE_MM, DESCENT, FRAME_PAD_MM, PT, Bars, Layout, Matrix, Text, text_width
 from labels.isbt128 import Din, ProductCode
-from labels.stock import Stock
+from labels.stock import Stock, check_stock
 from labels.symbols import CODE128_QUIET_MODULES, MATRIX_QUIET_MODULES, X_TARGET_MM, datamatrix_rows
 
 LINE_SPACING = ASCENT + DESCENT + 0.12  # baseline to baseline, in font sizes
@@ -166,6 +166,5 @@ def layout(label: Label, stock: Stock, module_mm: float = X_TARGET_MM) -> Layout
     template = TEMPLATES.get(type(label))
     if template is None:
         raise LabelError(f"no label template for {type(label).__name__}")
-    if not isinstance(stock, Stock):
-        raise LabelError(f"stock: expected Stock, got {type(stock).__name__}")
+    check_stock(stock)
     return template(label, stock, module_mm)

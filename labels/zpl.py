@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from labels.content import Label, LabelError
 from labels.font0 import font0_width
 from labels.geometry import FRAME_LINE_MM, Bars, Layout, Matrix, Text
-from labels.stock import MM_PER_INCH, Stock, check_dpi, to_dots
+from labels.stock import MM_PER_INCH, Stock, check_dpi, check_stock, to_dots
 from labels.symbols import X_TARGET_MM
 from labels.templates import layout
 
@@ -55,6 +55,7 @@ def hex_escaped(text: str) -> str:
 
 def render_zpl(labels: Iterable[Label], stock: Stock, dpi: int = 203) -> bytes:
     """One ZPL format per label, sized to stock at dpi."""
+    check_stock(stock)
     check_dpi(dpi)
     width, height = stock.dots(dpi)
     formats = []
