@@ -7,12 +7,13 @@ two elements overlap and that nothing enters a symbol's quiet zone; a layout tha
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from labels.content import LabelError
 from labels.stock import Stock
-from labels.symbols import CODE128_QUIET_MODULES, MATRIX_QUIET_MODULES, code128_widest
+from labels.symbols import CODE128_QUIET_MODULES, MATRIX_QUIET_MODULES, code128_widest, datamatrix_rows
 
 PT = 25.4 / 72  # millimetres per point
 CLEARANCE_MM = 0.5  # kept free above and below bars, and between text lines and anything else
@@ -67,30 +68,38 @@ class Bars:
     module: float
     height: float
 
-    @property
+    @cached_property
     def box(self) -> Rect:
         return Rect(self.x, self.y, code128_widest(self.data) * self.module, self.height)
 
-    @property
+    @cached_property
     def keep_out(self) -> Rect:
         return self.box.grown(CODE128_QUIET_MODULES * self.module, CLEARANCE_MM)
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """A Data Matrix symbol: data, its modules (rows of '1'/'0'), top-left corner, module size."""
+    """A Data Matrix symbol: data, top-left corner, module size, modules a side (``size``)."""
 
     data: str
-    rows: tuple[str, ...]
     x: float
     y: float
     module: float
+    size: int
 
     @property
+    def rows(self) -> tuple[str, ...]:
+        """The modules, top row first ('1' dark): encoded when a backend draws them."""
+        rows = datamatrix_rows(self.data)
+        if len(rows) != self.size:
+            raise LabelError(f"Data Matrix of {self.data!r} came out {len(rows)} modules a side, not {self.size}")
+        return rows
+
+    @cached_property
     def box(self) -> Rect:
-        return Rect(self.x, self.y, len(self.rows[0]) * self.module, len(self.rows) * self.module)
+        return Rect(self.x, self.y, self.size * self.module, self.size * self.module)
 
-    @property
+    @cached_property
     def keep_out(self) -> Rect:
         quiet = MATRIX_QUIET_MODULES * self.module
         return self.box.grown(quiet, quiet)
@@ -108,17 +117,17 @@ class Text:
     bold: bool = False
     framed: bool = False
 
-    @property
+    @cached_property
     def width(self) -> float:
         return text_width(self.text, self.size, self.bold)
 
-    @property
+    @cached_property
     def glyphs(self) -> Rect:
         """The box of the glyphs: the tallest and deepest printable ASCII glyph, start to end of the string."""
         ascent, descent = ASCENT * self.size * PT, DESCENT * self.size * PT
         return Rect(self.x, self.baseline - ascent, self.width, ascent + descent)
 
-    @property
+    @cached_property
     def box(self) -> Rect:
         return self.glyphs.grown(FRAME_PAD_MM, FRAME_PAD_MM) if self.framed else self.glyphs
 
@@ -148,15 +157,18 @@ class Layout:
         object.__setattr__(self, "elements", tuple(self.elements))
         label = Rect(0, 0, self.stock.width_mm, self.stock.height_mm)
         printable = label.grown(-self.stock.margin_mm, -self.stock.margin_mm)
-        for element in self.elements:
-            if not element.box.within(printable):
+        boxes = [element.box for element in self.elements]
+        zones = [element.keep_out for element in self.elements]
+        for element, box, zone in zip(self.elements, boxes, zones, strict=True):
+            if not box.within(printable):
                 raise LabelError(f"{describe(element)} does not fit the printable area of stock {self.stock.name}")
-            if not element.keep_out.within(label):
+            if not zone.within(label):
                 raise LabelError(f"the quiet zone of {describe(element)} leaves stock {self.stock.name}")
-        for index, first in enumerate(self.elements):
-            for second in self.elements[index + 1:]:
-                if first.keep_out.overlaps(second.box) or second.keep_out.overlaps(first.box):
-                    raise LabelError(f"{describe(first)} and {describe(second)} overlap on stock {self.stock.name}")
+        for first in range(len(self.elements)):
+            for second in range(first + 1, len(self.elements)):
+                if zones[first].overlaps(boxes[second]) or zones[second].overlaps(boxes[first]):
+                    raise LabelError(f"{describe(self.elements[first])} and {describe(self.elements[second])} "
+                                     f"overlap on stock {self.stock.name}")
 
     def of_kind(self, kind) -> list:
         """The elements of one kind (Bars, Matrix or Text), in order."""

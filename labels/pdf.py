@@ -8,6 +8,7 @@ reproducible: the same labels give the same bytes.
 
 import io
 from collections.abc import Iterable
+from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -15,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from labels.content import Label
 from labels.geometry import FONTS, FRAME_LINE_MM, Bars, Layout, Matrix, Text
 from labels.stock import Stock, check_stock
-from labels.symbols import X_TARGET_MM, dark_runs, draw_code128
+from labels.symbols import X_TARGET_MM, dark_spans, draw_code128
 from labels.templates import layout
 
 MODULE_MM = X_TARGET_MM
@@ -53,12 +54,21 @@ def draw_layout(canvas: Canvas, placed: Layout) -> None:
 
 
 def _draw_matrix(canvas: Canvas, matrix: Matrix, height: float) -> None:
-    path, m = canvas.beginPath(), matrix.module
-    for row_index, row in enumerate(matrix.rows):
-        y = height - matrix.y - (row_index + 1) * m
-        for start, length in dark_runs(row):
-            path.rect((matrix.x + start * m) * mm, y * mm, length * m * mm, m * mm)
-    canvas.drawPath(path, stroke=0, fill=1)
+    """The dark modules as one filled path, in a coordinate system of one unit per module from the bottom-left
+    corner, so every rectangle is whole numbers (and its text is cached: symbols share most of them)."""
+    rows, m = matrix.rows, matrix.module * mm
+    size = len(rows)
+    canvas.saveState()
+    canvas.transform(m, 0, 0, m, matrix.x * mm, (height - matrix.y) * mm - size * m)
+    canvas.addLiteral("".join(_run(start, end, size - 1 - row) for row, line in enumerate(rows)
+                              for start, end in dark_spans(line)) + "f")
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=65536)
+def _run(start: int, end: int, y: int) -> str:
+    """The rectangle of the dark modules start to end of the row at height y."""
+    return f"{start} {y} {end - start} 1 re "
 
 
 def _draw_text(canvas: Canvas, text: Text, height: float) -> None:

@@ -11,6 +11,8 @@ Rules (ISBT 128 ST-001 print rules; the layouts keep them and the tests measure 
 - Data Matrix: module >= 0.25 mm, quiet zone 2 modules (>= 1 required, 2-4 recommended).
 """
 
+import re
+
 from barcode.codex import Code128
 from barcode.writer import BaseWriter
 from pystrich.datamatrix import DataMatrixData, DataMatrixEncoder
@@ -24,6 +26,8 @@ MATRIX_MODULE_MIN_MM = 0.25
 MATRIX_QUIET_MODULES = 2
 SYMBOL_CHARACTER = 11  # modules per Code 128 symbol character
 STOP_MODULES = 13  # stop character and its final bar
+_DARK = re.compile("1+")
+_MODULE = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def code128_pattern(data: str) -> str:
@@ -40,16 +44,9 @@ def code128_widest(data: str) -> int:
     return SYMBOL_CHARACTER * (len(data) + 2) + STOP_MODULES
 
 
-def dark_runs(pattern: str) -> list[tuple[int, int]]:
-    """(start, length) of each run of dark modules in a row of '1'/'0'."""
-    runs, start = [], None
-    for index, module in enumerate(pattern + "0"):
-        if module == "1" and start is None:
-            start = index
-        elif module != "1" and start is not None:
-            runs.append((start, index - start))
-            start = None
-    return runs
+def dark_spans(pattern: str):
+    """(start, end) of each run of dark modules in a row of '1'/'0'."""
+    return (run.span() for run in _DARK.finditer(pattern))
 
 
 class PdfBarsWriter(BaseWriter):
@@ -71,10 +68,13 @@ class PdfBarsWriter(BaseWriter):
             self._bars.append((xpos, width))
 
     def _finish(self) -> list[tuple[float, float]]:
-        path = self._canvas.beginPath()
-        for x, width in self._bars:
-            path.rect((self._x + x) * mm, self._y * mm, width * mm, self._height * mm)
-        self._canvas.drawPath(path, stroke=0, fill=1)
+        """Fill every bar as one path, in a coordinate system of one unit per module and the bar height."""
+        module, canvas = self.module_width, self._canvas
+        canvas.saveState()
+        canvas.transform(module * mm, 0, 0, self._height * mm, self._x * mm, self._y * mm)
+        canvas.addLiteral(" ".join(f"{round(x / module)} 0 {round(width / module)} 1 re" for x, width in self._bars)
+                          + " f")
+        canvas.restoreState()
         return self._bars
 
 
@@ -86,7 +86,32 @@ def draw_code128(canvas, data: str, x_mm: float, y_mm: float, module_mm: float, 
     return Code128(data, writer=writer).render(options)
 
 
+#: ECC 200 square symbols: (modules a side, data codewords), smallest first
+SQUARE_SYMBOLS = tuple(zip((10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 36, 40, 44, 48, 52, 64, 72, 80, 88, 96, 104, 120,
+                            132, 144),
+                           (3, 5, 8, 12, 18, 22, 30, 36, 44, 62, 86, 114, 144, 174, 204, 280, 368, 456, 576, 696, 816,
+                            1050, 1304, 1558), strict=True))
+
+
+def ascii_codewords(data: str) -> int:
+    """Codewords of data in Data Matrix ASCII encodation: a pair of digits is one, any other ASCII character one."""
+    count, index = 0, 0
+    while index < len(data):
+        index += 2 if data[index:index + 2].isdigit() and len(data[index:index + 2]) == 2 else 1
+        count += 1
+    return count
+
+
+def datamatrix_size(data: str) -> int:
+    """Modules a side of the smallest square ECC 200 symbol holding ASCII data (what datamatrix_rows draws)."""
+    needed = ascii_codewords(data)
+    for side, capacity in SQUARE_SYMBOLS:
+        if needed <= capacity:
+            return side
+    raise ValueError(f"{len(data)} characters do not fit a Data Matrix symbol")
+
+
 def datamatrix_rows(data: str) -> tuple[str, ...]:
     """The modules of the smallest square ECC 200 symbol for data (ASCII encodation), top row first, no quiet zone."""
     encoder = DataMatrixEncoder(DataMatrixData(data, encoding="ascii"), quiet_zone=0, force_byte_mode=True)
-    return tuple("".join("1" if module else "0" for module in row) for row in encoder.init_renderer().matrix)
+    return tuple(bytes(row).translate(_MODULE).decode("ascii") for row in encoder.init_renderer().matrix)

@@ -26,7 +26,7 @@ from labels.content import (
 from labels.geometry import ASCENT, CLEARANCE_MM, DESCENT, FRAME_PAD_MM, PT, Bars, Layout, Matrix, Text, text_width
 from labels.isbt128 import Din, ProductCode
 from labels.stock import Stock, check_stock
-from labels.symbols import CODE128_QUIET_MODULES, MATRIX_QUIET_MODULES, X_TARGET_MM, datamatrix_rows
+from labels.symbols import CODE128_QUIET_MODULES, MATRIX_QUIET_MODULES, X_TARGET_MM, datamatrix_size
 
 LINE_SPACING = ASCENT + DESCENT + 0.12  # baseline to baseline, in font sizes
 SHRINK_STEP = 0.25  # points
@@ -86,11 +86,11 @@ def _din_line(column: Column, din: Din, size: float, floor: float) -> None:
 def cryovial(label: CryovialLabel, stock: Stock, module: float) -> Layout:
     """Compound-message Data Matrix left, unit-barcode Data Matrix right, eye-readable text between."""
     quiet, edge = MATRIX_QUIET_MODULES * module, stock.margin_mm
-    message, unit = datamatrix_rows(label.compound.encode()), datamatrix_rows(label.unit_barcode)
-    left = Matrix(label.compound.encode(), message, edge + quiet, (stock.height_mm - len(message) * module) / 2,
-                  module)
-    right_x = stock.width_mm - edge - quiet - len(unit) * module
-    right = Matrix(label.unit_barcode, unit, right_x, (stock.height_mm - len(unit) * module) / 2, module)
+    message = label.compound.encode()
+    left_size, right_size = datamatrix_size(message), datamatrix_size(label.unit_barcode)
+    left = Matrix(message, edge + quiet, (stock.height_mm - left_size * module) / 2, module, left_size)
+    right_x = stock.width_mm - edge - quiet - right_size * module
+    right = Matrix(label.unit_barcode, right_x, (stock.height_mm - right_size * module) / 2, module, right_size)
     column = Column(stock, left.keep_out.right + 0.2, right.keep_out.x - 0.2, edge, module)
     _din_line(column, label.din, 6, 4.5)
     column.line(product_text(label.product), 5.5, "product code", floor=4.5)
@@ -131,8 +131,8 @@ def box(label: BoxLabel, stock: Stock, module: float) -> Layout:
 def dose(label: DoseLabel, stock: Stock, module: float) -> Layout:
     """Compound-message Data Matrix top left, the dose's facts beside it, route and trial use, dose barcode."""
     quiet, edge = MATRIX_QUIET_MODULES * module, stock.margin_mm
-    rows = datamatrix_rows(label.compound.encode())
-    matrix = Matrix(label.compound.encode(), rows, edge + quiet, edge + quiet, module)
+    message = label.compound.encode()
+    matrix = Matrix(message, edge + quiet, edge + quiet, module, datamatrix_size(message))
     column = Column(stock, matrix.keep_out.right + 0.5, stock.width_mm - edge, edge, module)
     column.line(label.trial_code, 9, "patient trial code", bold=True, floor=6)
     column.line(f"Dose {label.dose_number}", 8, "dose number", bold=True)

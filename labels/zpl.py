@@ -74,7 +74,7 @@ def _field(element, dpi: int) -> str:
         return (f"^FO{dots(element.x)},{dots(element.y)}^BY{module_dots(dpi)}"
                 f"^BCN,{dots(element.height)},N,N,N,N^FD{bars_data(element.data)}^FS")
     if isinstance(element, Matrix):
-        size = len(element.rows)
+        size = element.size
         return (f"^FO{dots(element.x)},{dots(element.y)}^BXN,{module_dots(dpi)},200,{size},{size},6,{MATRIX_ESCAPE}"
                 f"^FH_^FD{hex_escaped(element.data)}^FS")
     return _text(element, dpi)
