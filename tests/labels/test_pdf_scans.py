@@ -1,13 +1,18 @@
 """Every PDF label scans back: rasterised by pdfium at 300 and 600 dpi, each symbol read by two independent decoders
 (zbar and zxing-cpp for Code 128, libdmtx and zxing-cpp for Data Matrix) as exactly the data it was printed for."""
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from labels.content import LabelError
 from labels.geometry import Bars, Matrix
 from labels.isbt128 import ALPHABET
 from labels.pdf import MODULE_MM, render_pdf
+from labels.preview import png_preview
 from labels.stock import STOCKS
 from labels.templates import layout
 from tests.labels import samples
@@ -70,3 +75,20 @@ def test_box_patient_and_dose_identifiers_of_any_printable_character_scan_back(b
 def test_a_batch_is_one_pdf_with_a_page_per_label_in_order():
     labels = [samples.cryovial(unit=f"DP-26-0001-{d}0") for d in "ABCDEFGHIJ"]
     scan_all(labels, STOCKS["cryovial"], dpis=(300,))
+
+
+@pytest.mark.parametrize("name", samples.EVERY_TEMPLATE)
+def test_the_png_preview_is_the_pdf_label_and_scans_back(name):
+    label, stock = samples.EVERY_TEMPLATE[name]
+    png = png_preview(label, stock, 300)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png)).convert("L")
+    for pixels, mm in zip(image.size, (stock.width_mm, stock.height_mm), strict=True):
+        assert abs(pixels - mm * 300 / 25.4) <= 1
+    assert_scans_back(image, layout(label, stock, MODULE_MM), 300)
+
+
+@pytest.mark.parametrize("dpi", [0, 71, 1201, 300.0, True])
+def test_a_preview_resolution_out_of_range_is_refused(dpi):
+    with pytest.raises(LabelError, match="preview resolution"):
+        png_preview(samples.patient(), STOCKS["patient"], dpi)
