@@ -6,13 +6,15 @@ import io
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from labels.content import LabelError
 from labels.geometry import Bars, Matrix, Rect, Text
 from labels.pdf import MODULE_MM, render_pdf
 from labels.stock import DPI, STOCKS, Stock
-from labels.symbols import code128_pattern, draw_code128
+from labels.symbols import code128_pattern, datamatrix_rows, datamatrix_size, draw_code128
 from labels.templates import layout
 from labels.zpl import layout_for, module_dots
 from tests.labels import samples
@@ -174,3 +176,22 @@ def test_text_shrinks_to_fit_down_to_its_floor():
     longer = layout(samples.CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U1", "DP-2026-000001-X"),
                     STOCKS["cryovial"]).of_kind(Text)
     assert longer[-1].size < short[-1].size and longer[-1].size >= 4
+
+
+def test_a_unit_barcode_in_code_128_cannot_fit_a_cryovial_label_so_it_is_a_data_matrix():
+    """Why the cryovial carries its unit barcode as a second Data Matrix: even at the smallest X, 0.17 mm, a
+    13-character unit barcode in Code 128 with its two 10 X quiet zones is wider than the 32 mm label."""
+    unit = samples.cryovial().unit_barcode
+    assert len(unit) == 13
+    width = (len(code128_pattern(unit)) + 2 * 10) * 0.17
+    assert width > STOCKS["cryovial"].width_mm
+    drawn = layout(samples.cryovial(), STOCKS["cryovial"])
+    assert [m.data for m in drawn.of_kind(Matrix)] == [samples.cryovial().compound.encode(), unit]
+    assert not drawn.of_kind(Bars)
+
+
+@settings(database=None, deadline=None, max_examples=200)
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=120))
+def test_the_layouts_data_matrix_size_is_the_size_the_encoder_draws(data):
+    rows = datamatrix_rows(data)
+    assert datamatrix_size(data) == len(rows) == len(rows[0])
