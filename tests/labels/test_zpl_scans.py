@@ -125,3 +125,10 @@ def test_a_batch_is_one_file_with_a_format_per_label(zpl_renderer):
 def test_an_unknown_resolution_is_refused():
     with pytest.raises(ValueError, match="printer resolution 250 dpi is not one of 203, 300, 600"):
         render_zpl([samples.cryovial()], STOCKS["cryovial"], 250)
+
+
+def test_a_line_the_printer_font_cannot_narrow_enough_is_refused_at_that_resolution():
+    label = samples.box("-" * 20)  # font 0 draws a hyphen 2.4 times as wide as Helvetica does
+    with pytest.raises(ValueError, match=r"text '-{20}' is too long for its place at 203 dpi"):
+        render_zpl([label], STOCKS["box"], 203)
+    assert render_zpl([label], STOCKS["box"], 600).count(b"^XA") == 1
