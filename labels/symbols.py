@@ -6,6 +6,12 @@ canvas. Data Matrix ECC 200 (ISO/IEC 16022, plain, no FNC1, ASCII encodation) is
 Python, and returned as rows of modules for the backends to draw. Neither encoder is trusted: the tests decode
 every symbol with zbar, libdmtx and zxing-cpp (tests/labels).
 
+Why pyStrich (0.20) for Data Matrix: reportlab's own ``dmtx`` module is a wrapper of pylibdmtx's encoder, which
+needs the native libdmtx at run time (pylibdmtx's last release is from 2022) and would be checked by the same
+library that encodes it; zxing-cpp encodes too, but it is one of the two decoders the proof relies on; pyStrich
+is maintained, pure Python, ECC 200, and independent of both decoders. ASCII encodation (``force_byte_mode``) is
+used: the simplest scheme every reader supports, with no mode switching to get wrong.
+
 Rules (ISBT 128 ST-001 print rules; the layouts keep them and the tests measure them):
 - Code 128: X dimension >= 0.17 mm (0.25 mm drawn), quiet zone >= 10 X each side, bars >= 5 mm high.
 - Data Matrix: module >= 0.25 mm, quiet zone 2 modules (>= 1 required, 2-4 recommended).
