@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench zpl-renderer
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,13 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# The offline ZPL renderer the label tests decode from (Node.js); without it those tests skip.
+ZPL_RENDERER := tests/labels/zpl/node_modules/.package-lock.json
+$(ZPL_RENDERER): tests/labels/zpl/package-lock.json
+	npm ci --prefix tests/labels/zpl --no-audit --no-fund --loglevel=error
+
+zpl-renderer: $(ZPL_RENDERER)
 
 run: install
 	$(BIN)/flask db upgrade
@@ -29,3 +36,4 @@ lint: install
 bench: install
 	$(BIN)/python bench/audit_bench.py
 	$(BIN)/python bench/storage_bench.py
+	$(BIN)/python bench/labels_bench.py
