@@ -22,7 +22,7 @@ def register_extensions(app: Flask) -> None:
     from flask_sqlalchemy.session import Session
 
     from app.auth.loading import name_request_actor
-    from app.core import transaction
+    from app.core import input_guard, transaction
     from app.core.database import configure_engine
     from app.extensions import api, csrf, db, login_manager, migrate
 
@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     audit.install(Session)
     transaction.init_app(app)
+    app.before_request(input_guard.check_request)
     app.before_request(name_request_actor)
     with app.app_context():
         configure_engine(db.engine)

@@ -7,8 +7,9 @@ from flask import current_app
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import AuthenticationFailed, InvalidInput, NotFound, RuleViolation
-from app.core.lookup import get_or_404
+from app.core.lookup import MAX_ID, get_or_404
 from app.core.permissions import ADMIN, ROLES
 from app.core.transaction import on_rollback
 from app.core.types import utcnow
@@ -48,11 +49,12 @@ def _role_string(roles) -> str:
 def create_user(username: str, full_name: str, password: str, roles) -> User:
     """Create an account; usernames are unique forever."""
     username = username.strip().lower()
+    full_name = validators.text(full_name, "full_name", 200)
     _check_password_rules(password)
     role_string = _role_string(roles)
     if find_user(username) is not None:
         raise RuleViolation(f"the username {username!r} is already taken (usernames are never reused)")
-    user = User(username=username, full_name=full_name.strip(), roles=role_string,
+    user = User(username=username, full_name=full_name, roles=role_string,
                 password_hash=hash_password(password), active=True, failed_logins=0)
     with audit.action(db.session, "user.create"):
         db.session.add(user)
@@ -138,12 +140,14 @@ def change_password(user: User, current: str, new: str) -> User:
 def reset_password(user: User, new: str, reason: str) -> User:
     """An administrator sets a new initial password (e.g. a forgotten one), with a reason."""
     _check_password_rules(new)
+    reason = validators.reason(reason)
     with audit.action(db.session, "user.password_reset", reason):
         user.password_hash = hash_password(new)
     return user
 
 
 def set_roles(actor: User, user: User, roles, reason: str) -> User:
+    reason = validators.reason(reason)
     role_string = _role_string(roles)
     if user.id == actor.id and ADMIN in user.role_set and ADMIN not in role_string.split(","):
         raise RuleViolation("an administrator cannot remove their own admin role")
@@ -153,6 +157,7 @@ def set_roles(actor: User, user: User, roles, reason: str) -> User:
 
 
 def deactivate(actor: User, user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     if user.id == actor.id:
         raise RuleViolation("an administrator cannot deactivate their own account")
     if not user.active:
@@ -163,6 +168,7 @@ def deactivate(actor: User, user: User, reason: str) -> User:
 
 
 def activate(user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     if user.active:
         raise RuleViolation(f"{user.username} is already active")
     with audit.action(db.session, "user.activate", reason):
@@ -171,6 +177,7 @@ def activate(user: User, reason: str) -> User:
 
 
 def unlock(user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     if not user.locked:
         raise RuleViolation(f"{user.username} is not locked")
     with audit.action(db.session, "user.unlock", reason):
@@ -185,15 +192,17 @@ def _token_digest(token: str) -> str:
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the plain token is returned once and stored only hashed."""
+    name = validators.text(name, "name", 100)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), token_hash=_token_digest(plain))
+    token = ApiToken(user=user, name=name, token_hash=_token_digest(plain))
     with audit.action(db.session, "token.issue"):
         db.session.add(token)
     return token, plain
 
 
 def revoke_token(user: User, token_id: int, reason: str) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
+    reason = validators.reason(reason)
+    token = db.session.get(ApiToken, token_id) if 1 <= token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
         raise NotFound(f"you have no token with id {token_id}")
     if token.revoked_at is not None:

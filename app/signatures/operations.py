@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 import audit
 from app.auth.operations import verify_signer
-from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.core import validators
+from app.core.errors import Forbidden, InvalidInput
+from app.core.lookup import get_or_404
 from app.extensions import db
 from audit.canonical import dumps
 
@@ -31,10 +33,7 @@ def get_signable(record_type: str, record_id: int):
     if model is None:
         raise InvalidInput(f"records of type {record_type!r} cannot be signed",
                            {"record_type": [f"one of {', '.join(sorted(signable_types()))}"]})
-    record = db.session.get(model, record_id)
-    if record is None:
-        raise NotFound(f"no {record_type} record with id {record_id}")
-    return record
+    return get_or_404(model, record_id, f"{record_type} record")
 
 
 def _check_signable(signer, meaning: str, record) -> None:
@@ -48,6 +47,7 @@ def _check_signable(signer, meaning: str, record) -> None:
 
 def sign_series(signer, password: str, meaning: str, records: list, reason: str | None = None) -> list[Signature]:
     """Sign several records in one act, the password checked once for the series; a wrong one signs nothing."""
+    reason = validators.optional_reason(reason)
     for record in records:
         _check_signable(signer, meaning, record)
     verify_signer(signer, password)
@@ -79,6 +79,7 @@ def signed_changes(records: list, signer, password: str, meaning: str, action: s
     """Apply one decision to records, sign each as changed (one password entry), link each signature; all audited.
 
     A wrong password raises before anything is committed: the request's rollback undoes the changes."""
+    reason = validators.optional_reason(reason)
     with audit.action(db.session, action, reason or meaning):
         for record in records:
             for name, value in changes.items():
