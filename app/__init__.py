@@ -72,9 +72,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from app.core import integrity
     from app.core.errors import register_errorhandlers as register
 
     register(app)
+    integrity.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
