@@ -20,9 +20,9 @@ from app import create_app
 from app.auth.operations import create_user
 from app.core.transaction import unit_of_work
 from app.extensions import db
+from config import TestConfig as AppConfig
 from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.conftest import BACKENDS, PASSWORD, make_app
-from config import TestConfig as AppConfig
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 
 MAX_EXAMPLES = 5
