@@ -110,3 +110,13 @@ def test_openapi_bounds_are_numbers_and_nullable_fields_nullable(client):
     assert "null" in schemas["User"]["properties"]["last_login_at"]["type"]
     assert "null" in schemas["Token"]["properties"]["revoked_at"]["type"]
     assert schemas["UnitsCreate"]["properties"]["cells"]["maximum"] == 2**63 - 1
+
+
+def test_openapi_documents_each_error_an_operation_answers_and_no_catch_all(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    store = paths["/api/v1/units/{unit_id}/store"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409", "415", "422"} <= set(store) and "default" not in store
+    listing = paths["/api/v1/units"]["get"]["responses"]
+    assert {"200", "401", "403"} <= set(listing) and "415" not in listing and "default" not in listing
+    operations = [op for path in paths.values() for method, op in path.items() if method in ("get", "post", "put")]
+    assert operations and all("default" not in operation["responses"] for operation in operations)

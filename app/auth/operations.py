@@ -9,10 +9,11 @@ from sqlalchemy import select
 import audit
 from app.core import validators
 from app.core.errors import AuthenticationFailed, InvalidInput, NotFound, RuleViolation
-from app.core.lookup import MAX_ID, get_or_404
+from app.core.lookup import get_or_404
 from app.core.permissions import ADMIN, ROLES
 from app.core.transaction import on_rollback
 from app.core.types import utcnow
+from app.core.validators import MAX_ID
 from app.extensions import db
 
 from .models import ApiToken, User

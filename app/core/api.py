@@ -6,10 +6,16 @@ from . import errors
 
 
 class CellBankApi(Api):
+    #: no catch-all "default" answer: every error an operation can give is documented by its status (openapi.py)
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
     def __init__(self, *args, **kwargs):
         from . import fields
+        from .openapi import ErrorResponses
 
-        super().__init__(*args, **kwargs)
+        spec_kwargs = kwargs.pop("spec_kwargs", None) or {}
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), ErrorResponses()]
+        super().__init__(*args, spec_kwargs=spec_kwargs, **kwargs)
         fields.register(self)
 
     def handle_http_exception(self, error):

@@ -17,7 +17,7 @@ from marshmallow import ValidationError, fields
 
 from . import validators
 from .errors import InvalidInput
-from .lookup import MAX_ID
+from .validators import MAX_ID
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 #: a signed 64-bit column holds no more

@@ -13,6 +13,8 @@ from flask import has_app_context
 
 from .errors import InvalidInput
 
+#: ids are 32-bit integers in the database; a larger one (from a URL or a body) names nothing
+MAX_ID = 2**31 - 1
 #: the bank's dates lie within these bounds: the DIN's two-digit year then names one year only
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2099, 12, 31)

@@ -3,8 +3,8 @@
 from marshmallow import Schema, fields
 
 from app.core.fields import Decimal, Id, Moment, PastDateTime, QueryInteger, Text
-from app.core.lookup import MAX_ID
 from app.core.schemas import SigningSchema
+from app.core.validators import MAX_ID
 
 
 class ReadingCreateSchema(Schema):

@@ -27,9 +27,11 @@ from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 
 MAX_EXAMPLES = 5
 ROLES = {"admin": "admin1", "technician": "tech1"}
-#: path parameters that name records: often one the seeded bank holds, else whatever is generated
+#: parameters that name records: often one the seeded bank holds, else whatever is generated
 PATH_IDS = ("user_id", "token_id", "donor_id", "procurement_id", "material_id", "lot_id", "step_id", "deviation_id",
             "result_id", "location_id", "unit_id", "shipment_id", "excursion_id", "flag_id")
+BODY_IDS = ("donor_id", "procurement_id", "box_id", "from_box_id", "storage_unit_id", "room_id", "rack_id",
+            "target_id", "parent_id", "record_id", "unit_ids[*]", "other_parent_ids[*]", "materials[*].material_id")
 #: refusals of schema-valid input that no JSON Schema can express: a time "not in the future", a label of this
 #: box's own grid, a test code of this lot's specification, a password that is not the current one. They are
 #: 422 by the API's contract (DESIGN §6); every other status outside 2xx/401/403/404/409/429 still fails.
@@ -38,7 +40,8 @@ CONFIG = {
     "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
     "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}},
     "dictionaries": {"seeded": {"values": [1, 2, 3, 4, 5]}},
-    "parameters": {f"path.{name}": {"dictionary": "seeded", "probability": 0.5} for name in PATH_IDS},
+    "parameters": {key: {"dictionary": "seeded", "probability": 0.5}
+                   for key in [f"path.{name}" for name in PATH_IDS] + [f"body.{name}" for name in BODY_IDS]},
 }
 
 
