@@ -120,3 +120,10 @@ def test_openapi_documents_each_error_an_operation_answers_and_no_catch_all(clie
     assert {"200", "401", "403"} <= set(listing) and "415" not in listing and "default" not in listing
     operations = [op for path in paths.values() for method, op in path.items() if method in ("get", "post", "put")]
     assert operations and all("default" not in operation["responses"] for operation in operations)
+
+
+def test_openapi_says_how_to_authenticate_and_that_login_needs_nothing(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert set(document["components"]["securitySchemes"]) == {"bearerToken", "sessionCookie"}
+    assert document["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+    assert document["paths"]["/api/v1/auth/login"]["post"]["security"] == []

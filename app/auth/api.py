@@ -30,6 +30,7 @@ blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Login, 
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSchema)
     @blp.alt_response(401, description="wrong password, locked or deactivated account")

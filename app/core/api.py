@@ -18,5 +18,11 @@ class CellBankApi(Api):
         super().__init__(*args, spec_kwargs=spec_kwargs, **kwargs)
         fields.register(self)
 
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        from .openapi import document_security
+
+        document_security(self.spec, app.config.get("SESSION_COOKIE_NAME", "session"))
+
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)

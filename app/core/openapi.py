@@ -28,6 +28,15 @@ def error_statuses(path: str, method: str, operation: dict) -> list[int]:
     return statuses
 
 
+def document_security(spec, cookie_name: str) -> None:
+    """Every operation needs a personal Bearer token or the session cookie of a login, unless it says otherwise."""
+    spec.components.security_scheme("bearerToken", {"type": "http", "scheme": "bearer",
+                                                    "description": "a personal token from POST /api/v1/tokens"})
+    spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": cookie_name,
+                                                      "description": "set by POST /api/v1/auth/login"})
+    spec.options["security"] = [{"bearerToken": []}, {"sessionCookie": []}]
+
+
 class ErrorResponses(BasePlugin):
     """An apispec plugin adding the documented error answers to every operation."""
 
