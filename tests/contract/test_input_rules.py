@@ -150,6 +150,10 @@ def _reason_cases(bank, drug_product, units):
             "performed_at": "2026-04-20T11:00:00+02:00"}, "reason"),
         ("qa1", f"/api/v1/donors/{bank.donor['id']}/eligibility", {"password": PASSWORD,
                                                                    "meaning": "donor ineligible"}, "reason"),
+        ("qa1", f"/api/v1/lots/{lot}/retire", {"state": "recalled"}, "reason"),
+        ("qa1", f"/api/v1/lots/{lot}/release", {"password": PASSWORD}, "reason"),
+        ("qa1", f"/api/v1/materials/{bank.material['id']}/decision", {"password": PASSWORD,
+                                                                       "meaning": "approved for use"}, "reason"),
         ("tech1", f"/api/v1/lots/{lot}/deviations", {}, "description"),
         ("admin1", "/api/v1/product-codes", {"code": "S1999", "lot_kind": "tissue"}, "description"),
     ]
