@@ -48,9 +48,9 @@ def text(value: str, field: str, max_length: int, min_length: int = 1, multiline
     if not isinstance(value, str):
         refuse(field, "must be text")
     check_characters(value, field)
-    if not multiline and LINE_BREAKS.search(value):
+    stripped = value.strip()  # a scanner's trailing tab or line break is not part of the text
+    if not multiline and LINE_BREAKS.search(stripped):
         refuse(field, "must be one line (no tab or line break)")
-    stripped = value.strip()
     if not stripped:
         refuse(field, "must not be blank")
     if not min_length <= len(stripped) <= max_length:

@@ -242,3 +242,11 @@ def test_whole_numbers_sent_with_a_decimal_point_are_accepted_and_fractions_refu
     _refused(fraction, "whole number")
     as_text = bank.client.post(f"/api/v1/units/{made[1]['id']}/store", json={"box_id": str(boxes(tank)[0]["id"])})
     _refused(as_text, "box_id")
+
+
+def test_a_scanners_trailing_tab_or_newline_is_not_part_of_a_one_line_text(bank, tank):
+    box = boxes(tank)[0]
+    for suffix in ("\t", "\r\n"):
+        found = bank.client.post("/api/v1/scan", json={"code": box["barcode"] + suffix})
+        assert found.status_code == 200 and found.json["id"] == box["id"], found.json
+    _refused(bank.client.post("/api/v1/scan", json={"code": box["barcode"] + "\tA1"}), "code")
