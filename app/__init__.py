@@ -24,7 +24,7 @@ def register_extensions(app: Flask) -> None:
 
     from app.auth import throttle
     from app.auth.loading import name_request_actor, require_password_changed
-    from app.core import etags, headers, transaction, versioning
+    from app.core import etags, headers, input_guard, transaction, versioning
     from app.core.database import configure_engine
     from app.extensions import api, csrf, db, login_manager, migrate
 
@@ -38,10 +38,11 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     audit.install(Session)
     versioning.install(Session)
-    # Order matters. Before each request: the login throttle (its own connection, before the request's
-    # transaction begins), who is acting, the password-change gate, the If-Match check. After it, in reverse:
-    # the commit or rollback, then the throttle's count of a refused login, then the security headers.
+    # Order matters. Before each request: the input guard, the login throttle (its own connection, before the
+    # request's transaction begins), who is acting, the password-change gate, the If-Match check. After it, in
+    # reverse: the commit or rollback, then the throttle's count of a refused login, then the security headers.
     headers.init_app(app)
+    app.before_request(input_guard.check_request)
     throttle.init_app(app)
     transaction.init_app(app)
     app.before_request(name_request_actor)
@@ -88,9 +89,11 @@ def register_errorhandlers(app: Flask) -> None:
     from flask_limiter.errors import RateLimitExceeded
 
     from app.auth.throttle import handle_throttled
+    from app.core import integrity
     from app.core.errors import register_errorhandlers as register
 
     register(app)
+    integrity.init_app(app)
     app.register_error_handler(RateLimitExceeded, handle_throttled)
 
 

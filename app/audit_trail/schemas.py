@@ -1,17 +1,19 @@
 """Schemas of the audit trail API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
+
+from app.core.fields import Moment, QueryInteger, Text
 
 
 class AuditQuerySchema(Schema):
-    entity_type = fields.String(load_default=None)
-    entity_id = fields.String(load_default=None)
-    user = fields.String(load_default=None, metadata={"description": "actor username"})
-    action = fields.String(load_default=None)
-    since = fields.AwareDateTime(load_default=None, metadata={"description": "inclusive, ISO-8601 with offset"})
-    until = fields.AwareDateTime(load_default=None, metadata={"description": "exclusive, ISO-8601 with offset"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    entity_type = Text(80, load_default=None)
+    entity_id = Text(40, load_default=None)
+    user = Text(80, load_default=None, metadata={"description": "actor username"})
+    action = Text(120, load_default=None)
+    since = Moment(load_default=None, metadata={"description": "inclusive, ISO-8601 with offset"})
+    until = Moment(load_default=None, metadata={"description": "exclusive, ISO-8601 with offset"})
+    page = QueryInteger(1, 10_000_000, load_default=1)
+    per_page = QueryInteger(1, 500, load_default=50)
 
 
 class AuditEntrySchema(Schema):

@@ -32,6 +32,7 @@ etags.register("user_id", User)
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSchema)
     @blp.alt_response(401, description="wrong username or password, or a locked or deactivated account (one answer)")

@@ -5,6 +5,8 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core import validators
+from app.core.forms import Rule
 from app.core.permissions import ROLES
 
 
@@ -29,7 +31,7 @@ class UserCreateForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+    reason = TextAreaField("Reason", validators=[DataRequired(), Rule(validators.reason)])
 
 
 class RolesForm(ReasonForm):

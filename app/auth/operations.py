@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.permissions import ADMIN, ROLES
@@ -52,11 +53,12 @@ def _role_string(roles) -> str:
 def create_user(username: str, full_name: str, password: str, roles, must_change_password: bool = False) -> User:
     """Create an account; usernames are unique forever. An administrator's choice of password is temporary."""
     username = username.strip().lower()
+    full_name = validators.text(full_name, "full_name", 200)
     check_password_rules(password)
     role_string = _role_string(roles)
     if find_user(username) is not None:
         raise RuleViolation(f"the username {username!r} is already taken (usernames are never reused)")
-    user = User(username=username, full_name=full_name.strip(), roles=role_string,
+    user = User(username=username, full_name=full_name, roles=role_string,
                 password_hash=hash_password(password), active=True, failed_logins=0,
                 must_change_password=must_change_password)
     with audit.action(db.session, "user.create"):
@@ -81,6 +83,7 @@ def _keep_an_admin(actor: User, user: User) -> None:
 
 
 def set_roles(actor: User, user: User, roles, reason: str) -> User:
+    reason = validators.reason(reason)
     _refuse_own_account(actor, user, "an administrator cannot change their own roles; another administrator must")
     role_string = _role_string(roles)
     if ADMIN in user.role_set and ADMIN not in role_string.split(","):
@@ -91,6 +94,7 @@ def set_roles(actor: User, user: User, roles, reason: str) -> User:
 
 
 def deactivate(actor: User, user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     _refuse_own_account(actor, user, "an administrator cannot deactivate their own account")
     if not user.active:
         raise RuleViolation(f"{user.username} is already deactivated")
@@ -103,6 +107,7 @@ def deactivate(actor: User, user: User, reason: str) -> User:
 
 
 def activate(user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     if user.active:
         raise RuleViolation(f"{user.username} is already active")
     with audit.action(db.session, "user.activate", reason):
@@ -111,6 +116,7 @@ def activate(user: User, reason: str) -> User:
 
 
 def unlock(user: User, reason: str) -> User:
+    reason = validators.reason(reason)
     if not user.locked:
         raise RuleViolation(f"{user.username} is not locked")
     with audit.action(db.session, "user.unlock", reason):
@@ -123,6 +129,7 @@ def reset_password(actor: User, user: User, new: str, reason: str) -> User:
     """An administrator sets a new initial password, with a reason; its owner must change it before anything else."""
     _refuse_own_account(actor, user, "change your own password with your current one, not as an administrator")
     check_password_rules(new)
+    reason = validators.reason(reason)
     with audit.action(db.session, "user.password_reset", reason):
         user.password_hash = hash_password(new)
         user.must_change_password = True

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Text
 from app.core.permissions import ROLES
 from app.core.schemas import ReasonSchema
 
 
 class LoginSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    username = Text(80, required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
 
 
@@ -21,7 +22,7 @@ class UserSchema(Schema):
     must_change_password = fields.Boolean(dump_only=True, metadata={
         "description": "an administrator set the password: nothing but changing it is allowed until then"})
     failed_logins = fields.Integer(dump_only=True)
-    last_login_at = fields.AwareDateTime(dump_only=True)
+    last_login_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
     def role_list(self, user) -> list[str]:
@@ -36,8 +37,8 @@ class RoleList(fields.List):
 class UserCreateSchema(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9_.-]{1,79}$",
                              error="letters, digits, '.', '_' or '-', starting with a letter"))
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    full_name = Text(200, required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=1024))
     roles = RoleList(required=True)
 
 
@@ -46,14 +47,14 @@ class RolesChangeSchema(ReasonSchema):
 
 
 class TokenCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(100, required=True)
 
 
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
-    revoked_at = fields.AwareDateTime(dump_only=True)
+    revoked_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class IssuedTokenSchema(TokenSchema):

@@ -6,8 +6,10 @@ import secrets
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import NotFound, RuleViolation
 from app.core.types import utcnow
+from app.core.validators import MAX_ID
 from app.extensions import db
 
 from .models import ApiToken, User
@@ -21,15 +23,17 @@ def _token_digest(token: str) -> str:
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the plain token is returned once and stored only hashed."""
+    name = validators.text(name, "name", 100)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), token_hash=_token_digest(plain))
+    token = ApiToken(user=user, name=name, token_hash=_token_digest(plain))
     with audit.action(db.session, "token.issue"):
         db.session.add(token)
     return token, plain
 
 
 def revoke_token(user: User, token_id: int, reason: str) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
+    reason = validators.reason(reason)
+    token = db.session.get(ApiToken, token_id) if 1 <= token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
         raise NotFound(f"you have no token with id {token_id}")
     if token.revoked_at is not None:

@@ -91,9 +91,10 @@ def handle_http_exception(error: HTTPException):
     if error.code == 422 and errors:
         message = "invalid input: " + describe(errors)
     response = render_error(error.code or 500, error.name, message, errors)
-    if headers := data.get("headers"):
-        return (*response, headers)
-    return response
+    # werkzeug's own headers (Allow on a 405, WWW-Authenticate...) stay on the answer
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    return (*response, headers) if headers else response
 
 
 def describe(errors: dict, prefix: str = "") -> str:

@@ -2,9 +2,24 @@
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from .errors import InvalidInput, describe
+
+
+class Rule:
+    """A WTForms validator running one of the shared input rules (app/core/validators.py) on the field's data."""
+
+    def __init__(self, check, *args, **kwargs):
+        self.check, self.args, self.kwargs = check, args, kwargs
+
+    def __call__(self, form, field):
+        if field.data is None or field.data == "":
+            return
+        try:
+            field.data = self.check(field.data, field.name, *self.args, **self.kwargs)
+        except InvalidInput as error:
+            raise StopValidation(next(iter(error.errors.values()))[0]) from None
 
 
 class SignatureForm(FlaskForm):

@@ -5,9 +5,7 @@ from sqlalchemy import select
 from app.extensions import db
 
 from .errors import NotFound
-
-#: ids are 32-bit integers in the database; a larger one (from a URL or a body) names nothing
-MAX_ID = 2**31 - 1
+from .validators import MAX_ID
 
 
 def get_or_404(model, record_id: int, label: str):

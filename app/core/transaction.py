@@ -4,6 +4,9 @@ entries, or nothing.
 Operations flush and never commit. A refusal may still need to keep a record of itself (a wrong
 password counts toward lockout): the operation registers that bookkeeping with ``on_rollback``;
 it runs in a fresh transaction after everything else was rolled back.
+
+A commit that fails (a constraint the database checks at commit) is answered by the error handler of its
+exception, as if the view had raised it (an IntegrityError becomes the 409 of app/core/integrity.py).
 """
 
 from collections.abc import Callable
@@ -51,8 +54,7 @@ def _finish_request(response):
         return response
     try:
         commit()
-    except Exception as error:
-        # A conflict found only at commit is answered like one found earlier, by the registered error handlers.
+    except Exception as error:  # noqa: BLE001 (answered by its error handler, e.g. IntegrityError -> 409, or re-raised)
         rollback()
         return current_app.make_response(current_app.handle_user_exception(error))
     return response

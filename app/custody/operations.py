@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput
 from app.extensions import db
 
@@ -19,7 +20,8 @@ def record(unit, event_type: str, to_place: str, actor, confirmation: str = "sca
     """Append the next event of the unit's chain; it starts where the previous one ended."""
     if confirmation not in ("scan", "manual"):
         raise InvalidInput("identity is confirmed by scan or manual entry", {"confirmation": ["scan or manual"]})
-    if confirmation == "manual" and not (manual_reason or "").strip():
+    manual_reason = validators.optional_reason(manual_reason, "manual_reason", max_length=500)
+    if confirmation == "manual" and manual_reason is None:
         raise InvalidInput("a manual identity confirmation needs a reason", {"manual_reason": ["required"]})
     previous = last_event(unit.id)
     event = CustodyEvent(unit_id=unit.id, sequence=previous.sequence + 1 if previous else 1,

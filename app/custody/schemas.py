@@ -2,23 +2,25 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Id, Reason, Text
+
 
 class DispatchSchema(Schema):
-    unit_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=500))
-    destination = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    shipper = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    unit_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
+    destination = Text(200, min_length=2, required=True)
+    shipper = Text(60, required=True)
 
 
 class UnitDispatchSchema(Schema):
-    destination = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    shipper = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    destination = Text(200, min_length=2, required=True)
+    shipper = Text(60, required=True)
 
 
 class ReceiptSchema(Schema):
-    codes = fields.List(fields.String(validate=validate.Length(min=1, max=200)), required=True,
+    codes = fields.List(Text(200), required=True, validate=validate.Length(max=2000),
                         metadata={"description": "every unit code scanned out of the shipper"})
-    resolution = fields.String(load_default=None, validate=validate.Length(max=2000),
-                               metadata={"description": "required when a unit is missing or unexpected"})
+    resolution = Reason(load_default=None, allow_none=True,
+                        metadata={"description": "required when a unit is missing or unexpected"})
 
 
 class ShipmentItemSchema(Schema):

@@ -1,7 +1,8 @@
 """Dispatch in a shipper and receipt by another person who scans every unit; discrepancies block the receipt."""
 
 import audit
-from app.core.errors import RuleViolation
+from app.core import validators
+from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.types import utcnow
 from app.extensions import db
@@ -18,9 +19,13 @@ def dispatch(units: list, destination: str, shipper: str, actor, check_unit) -> 
     """Send units (each in hand, each passing check_unit) to a destination; each gets a 'dispatched' event."""
     if not units:
         raise RuleViolation("a shipment needs at least one unit")
+    destination = validators.text(destination, "destination", 200, min_length=2)
+    shipper = validators.text(shipper, "shipper", 60)
+    if len({unit.id for unit in units}) != len(units):
+        raise InvalidInput("each unit is listed once in a shipment", {"unit_ids": ["duplicate"]})
     for unit in units:
         check_unit(unit)
-    shipment = Shipment(destination=destination.strip(), shipper=shipper.strip(), dispatched_by_id=actor.id,
+    shipment = Shipment(destination=destination, shipper=shipper, dispatched_by_id=actor.id,
                         items=[ShipmentItem(unit_id=u.id) for u in units])
     with audit.action(db.session, "shipment.dispatch"):
         db.session.add(shipment)
@@ -36,6 +41,7 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
             units_by_id: dict) -> Shipment:
     """Close a shipment: every unit scanned by a receiver other than the dispatcher; a missing or unexpected
     unit blocks the receipt until it is resolved with a reason."""
+    resolution = validators.optional_reason(resolution, "resolution")
     if shipment.received_at is not None:
         raise RuleViolation(f"shipment {shipment.id} was already received")
     if receiver.id == shipment.dispatched_by_id:
@@ -44,7 +50,7 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
     missing, unexpected = sorted(expected - scanned_unit_ids), sorted(scanned_unit_ids - expected)
     problems = [f"missing: {units_by_id[i].barcode}" for i in missing]
     problems += [f"unexpected: {units_by_id[i].barcode}" for i in unexpected]
-    if problems and not (resolution or "").strip():
+    if problems and resolution is None:
         raise RuleViolation("receipt blocked until resolved with a reason: " + "; ".join(problems),
                             {"missing": missing, "unexpected": unexpected})
     with audit.action(db.session, "shipment.receive", resolution or "every unit scanned"):

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import current_app
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.types import utcnow
@@ -26,10 +27,12 @@ def get_procurement(procurement_id: int) -> Procurement:
 
 def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
     """Register a donor under a pseudonymous code."""
-    code = code.strip().upper()
+    code = validators.pseudonymous_code(code)
+    consent_date = validators.past_date(consent_date, "consent_date")
+    consent_scope = validators.text(consent_scope, "consent_scope", 500, min_length=3)
     if db.session.query(Donor).filter_by(code=code).first() is not None:
         raise RuleViolation(f"donor code {code} is already used")
-    donor = Donor(code=code, consent_date=consent_date, consent_scope=consent_scope.strip(), eligibility="pending")
+    donor = Donor(code=code, consent_date=consent_date, consent_scope=consent_scope, eligibility="pending")
     with audit.action(db.session, "donor.create"):
         db.session.add(donor)
     return donor
@@ -44,6 +47,7 @@ def add_screening_test(donor: Donor, marker: str, method: str, sample_date: dt.d
     """Record a screening result; a decided eligibility goes back to pending for QA to decide again."""
     if marker not in MARKERS:
         raise InvalidInput(f"unknown marker {marker}; markers are {', '.join(MARKERS)}", {"marker": ["unknown"]})
+    sample_date = validators.past_date(sample_date, "sample_date")
     test = ScreeningTest(donor=donor, marker=marker, method=method, sample_date=sample_date, result=result)
     with audit.action(db.session, "donor.screening_test"):
         db.session.add(test)
@@ -66,6 +70,7 @@ def eligibility_problems(donor: Donor) -> list[str]:
 
 def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason: str | None = None) -> Donor:
     """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
+    reason = validators.optional_reason(reason)
     if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
         raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
     eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
@@ -76,6 +81,7 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
 
 def withdraw_consent(donor: Donor, reason: str) -> Donor:
     """Record a withdrawal: no further processing and no release of this donor's material."""
+    reason = validators.reason(reason)
     if donor.consent_withdrawn:
         raise RuleViolation(f"donor {donor.code} already withdrew consent")
     with audit.action(db.session, "donor.consent_withdrawn", reason):
@@ -86,6 +92,12 @@ def withdraw_consent(donor: Donor, reason: str) -> Donor:
 def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
     """Record a procurement and give it the next DIN."""
     _require_consent(donor, "a new procurement")
+    data = {**data, "collected_at": validators.past_moment(data["collected_at"], "collected_at"),
+            "site": validators.text(data["site"], "site", 200, min_length=2),
+            "transport_conditions": validators.text(data["transport_conditions"], "transport_conditions", 2000,
+                                                    min_length=3, multiline=True)}
+    if "tissue" in data:
+        data["tissue"] = validators.text(data["tissue"], "tissue", 100, min_length=3)
     collected_at = data["collected_at"]
     din = allocate_din(current_app.config["FIN"], collected_at.year)
     procurement = Procurement(donor=donor, din=din, collected_by_id=collected_by.id, **data)
@@ -97,6 +109,7 @@ def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
 def receive_procurement(procurement: Procurement, receiver, received_at: dt.datetime,
                         temperature_c) -> Procurement:
     """Record receipt at the lab, by someone other than the collector."""
+    received_at = validators.past_moment(received_at, "received_at")
     if procurement.received_at is not None:
         raise RuleViolation(f"procurement {procurement.din} was already received")
     if receiver.id == procurement.collected_by_id:

@@ -2,23 +2,23 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Decimal, Id, PastDate, PastDateTime, PseudonymousCode, Text
 from app.core.schemas import SigningSchema
 
-from .models import METHODS, RESULTS
+from .models import MARKERS, METHODS, RESULTS
 
 
 class DonorCreateSchema(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$",
-                         error="3 to 40 letters, digits or '-' (a pseudonymous code, never a name)"))
-    consent_date = fields.Date(required=True)
-    consent_scope = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    code = PseudonymousCode(required=True)
+    consent_date = PastDate(required=True)
+    consent_scope = Text(500, min_length=3, required=True)
 
 
 class ScreeningTestSchema(Schema):
     id = fields.Integer(dump_only=True)
-    marker = fields.String(required=True)
+    marker = fields.String(required=True, validate=validate.OneOf(MARKERS))
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    sample_date = fields.Date(required=True)
+    sample_date = PastDate(required=True)
     result = fields.String(required=True, validate=validate.OneOf(RESULTS))
     recorded_at = fields.AwareDateTime(dump_only=True)
 
@@ -46,34 +46,34 @@ class EligibilityStatusSchema(Schema):
 
 
 class ProcurementCreateSchema(Schema):
-    donor_id = fields.Integer(required=True, strict=True)
-    tissue = fields.String(load_default="adipose lipoaspirate", validate=validate.Length(min=3, max=100))
-    collected_at = fields.AwareDateTime(required=True)
-    site = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    quantity = fields.Decimal(required=True, places=3, validate=validate.Range(min=0, min_inclusive=False))
+    donor_id = Id(required=True)
+    tissue = Text(100, min_length=3, load_default="adipose lipoaspirate")
+    collected_at = PastDateTime(required=True)
+    site = Text(200, min_length=2, required=True)
+    quantity = Decimal(3, minimum=0, min_inclusive=False, maximum="999999999.999", required=True)
     quantity_unit = fields.String(required=True, validate=validate.OneOf(("mL", "g")))
-    transport_conditions = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    transport_conditions = Text(2000, min_length=3, multiline=True, required=True)
 
 
 class ProcurementReceiptSchema(Schema):
-    received_at = fields.AwareDateTime(required=True)
-    temperature_c = fields.Decimal(required=True, places=1, validate=validate.Range(min=-200, max=60))
+    received_at = PastDateTime(required=True)
+    temperature_c = Decimal(1, minimum=-200, maximum=60, required=True)
 
 
 class ProcurementSchema(Schema):
     id = fields.Integer()
     donor_id = fields.Integer()
     din = fields.String()
-    din_check_character = fields.Method("check_character")
+    din_check_character = fields.Method("check_character", metadata={"type": "string"})
     tissue = fields.String()
     collected_at = fields.AwareDateTime()
     site = fields.String()
-    quantity = fields.Decimal(as_string=True)
+    quantity = Decimal()
     quantity_unit = fields.String()
     transport_conditions = fields.String()
     collected_by_id = fields.Integer()
     received_at = fields.AwareDateTime(allow_none=True)
-    received_temperature_c = fields.Decimal(as_string=True, allow_none=True)
+    received_temperature_c = Decimal(allow_none=True)
     received_by_id = fields.Integer(allow_none=True)
 
     def check_character(self, procurement) -> str:

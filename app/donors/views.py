@@ -5,9 +5,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from app.core.forms import SignatureForm, validated
+from app.core import validators
+from app.core.forms import Rule, SignatureForm, validated
 from app.core.permissions import QA, TECHNICIAN, check_roles, require_roles
 from app.core.timezones import site_time
 from app.extensions import db
@@ -21,15 +22,15 @@ bp = Blueprint("donors", __name__, template_folder="templates")
 
 
 class DonorForm(FlaskForm):
-    code = StringField("Pseudonymous code", validators=[DataRequired(), Length(min=3, max=40)])
-    consent_date = DateField("Consent date", validators=[DataRequired()])
-    consent_scope = StringField("Consent scope", validators=[DataRequired(), Length(min=3, max=500)])
+    code = StringField("Pseudonymous code", validators=[DataRequired(), Rule(validators.pseudonymous_code)])
+    consent_date = DateField("Consent date", validators=[DataRequired(), Rule(validators.past_date)])
+    consent_scope = StringField("Consent scope", validators=[DataRequired(), Rule(validators.text, 500, 3)])
 
 
 class ScreeningForm(FlaskForm):
     marker = SelectField("Marker", choices=list(MARKERS))
     method = SelectField("Method", choices=list(METHODS))
-    sample_date = DateField("Sample date", validators=[DataRequired()])
+    sample_date = DateField("Sample date", validators=[DataRequired(), Rule(validators.past_date)])
     result = SelectField("Result", choices=list(RESULTS))
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.types import utcnow
@@ -43,6 +44,7 @@ def _require_processing_allowed(lot: Lot) -> None:
 def create_product_code(code: str, description: str, lot_kind: str,
                         thaw_expiry_hours: int | None = None) -> ProductCode:
     """Add an entry to the facility's product code catalogue."""
+    description = validators.text(description, "description", 300, min_length=3)
     if db.session.scalar(select(ProductCode.id).where(ProductCode.code == code)) is not None:
         raise RuleViolation(f"product code {code} is already in the catalogue")
     product = ProductCode(code=code, description=description, lot_kind=lot_kind, active=True,
@@ -110,6 +112,12 @@ def derive_lot(parents: list[Lot], data: dict) -> Lot:
 
 def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
     """Record a processing step and the material lots it consumed (each must be usable that day)."""
+    data = {**data, "step_type": validators.text(data["step_type"], "step_type", 100, min_length=2),
+            "equipment": validators.text(data["equipment"], "equipment", 200),
+            "started_at": validators.past_moment(data["started_at"], "started_at"),
+            "ended_at": data.get("ended_at") and validators.past_moment(data["ended_at"], "ended_at"),
+            "observations": validators.optional_text(data.get("observations"), "observations", 5000,
+                                                     multiline=True) or ""}
     if lot.state != "in_process":
         raise RuleViolation(f"lot {lot.number} is {lot.state}: processing steps are recorded only in process")
     _require_processing_allowed(lot)
@@ -130,6 +138,8 @@ def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
 
 
 def close_step(step: ProcessStep, closer, ended_at, observations: str | None) -> ProcessStep:
+    ended_at = validators.past_moment(ended_at, "ended_at")
+    observations = validators.optional_text(observations, "observations", 5000, multiline=True)
     if step.ended_at is not None:
         raise RuleViolation(f"step {step.id} is already closed")
     if closer.id != step.operator_id:
@@ -144,6 +154,7 @@ def close_step(step: ProcessStep, closer, ended_at, observations: str | None) ->
 
 
 def open_deviation(lot: Lot, opener, description: str) -> Deviation:
+    description = validators.text(description, "description", 5000, min_length=5, multiline=True)
     deviation = Deviation(lot_id=lot.id, description=description, origin="manual", opened_by_id=opener.id)
     with audit.action(db.session, "deviation.open"):
         db.session.add(deviation)
@@ -152,6 +163,7 @@ def open_deviation(lot: Lot, opener, description: str) -> Deviation:
 
 def close_deviation(deviation: Deviation, signer, password: str, resolution: str) -> Deviation:
     """QA closes a deviation with its resolution and an e-signature."""
+    resolution = validators.text(resolution, "resolution", 5000, min_length=5, multiline=True)
     if not deviation.is_open:
         raise RuleViolation(f"deviation {deviation.id} is already closed")
     signed_change(deviation, signer, password, "deviation closed", "deviation.close", resolution,
@@ -161,6 +173,7 @@ def close_deviation(deviation: Deviation, signer, password: str, resolution: str
 
 def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     """Processing is finished: the lot waits in quarantine for QC and QA's decision."""
+    reason = validators.reason(reason)
     if lot.state != "in_process":
         raise RuleViolation(f"lot {lot.number} is {lot.state}, not in process")
     with audit.action(db.session, "lot.quarantine", reason):
@@ -170,6 +183,7 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
 
 def expire(lot: Lot, reason: str) -> Lot:
     """A released lot reached its expiry: it may no longer be used."""
+    reason = validators.reason(reason)
     if lot.state != "released":
         raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot expires")
     with audit.action(db.session, "lot.expired", reason):
@@ -179,6 +193,7 @@ def expire(lot: Lot, reason: str) -> Lot:
 
 def recall(lot: Lot, reason: str) -> list[Lot]:
     """Recall a released lot and block every descendant not already closed; returns the lots changed."""
+    reason = validators.reason(reason)
     if lot.state != "released":
         raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot is recalled")
     affected = [lot] + list(db.session.scalars(select(Lot).where(Lot.id.in_(descendant_ids(lot)),

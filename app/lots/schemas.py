@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Decimal, Id, Integer, PastDateTime, Reason, Text
 from app.core.schemas import SigningSchema
 
 from .models import KINDS
@@ -16,14 +17,14 @@ class ProductCodeSchema(Schema):
     id = fields.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Regexp(r"^[SA-D][0-9]{4}$",
                          error="S (cellular therapy) or A-D (local) and 4 digits"))
-    description = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    description = Text(300, min_length=3, required=True)
     lot_kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    thaw_expiry_hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=720))
+    thaw_expiry_hours = Integer(1, 720, load_default=None, allow_none=True)
     active = fields.Boolean(dump_only=True)
 
 
 class TissueLotCreateSchema(Schema):
-    procurement_id = fields.Integer(required=True, strict=True)
+    procurement_id = Id(required=True)
     number = _number
     product_code = _product_code
 
@@ -32,9 +33,9 @@ class ChildLotCreateSchema(Schema):
     number = _number
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     product_code = _product_code
-    passage = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))
-    population_doublings = fields.Decimal(load_default=None, places=2, validate=validate.Range(min=0, max=1000))
-    other_parent_ids = fields.List(fields.Integer(strict=True), load_default=list,
+    passage = Integer(0, 100, load_default=None, allow_none=True)
+    population_doublings = Decimal(2, minimum=0, maximum=1000, load_default=None, allow_none=True)
+    other_parent_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=50),
                                    metadata={"description": "further parents besides the lot in the URL"})
 
 
@@ -46,7 +47,7 @@ class LotSchema(Schema):
     product_code = fields.String()
     procurement_id = fields.Integer(allow_none=True)
     passage = fields.Integer(allow_none=True)
-    population_doublings = fields.Decimal(as_string=True, allow_none=True)
+    population_doublings = Decimal(allow_none=True)
     state = fields.String()
     specification_id = fields.Integer(allow_none=True)
     decision_signature_id = fields.Integer(allow_none=True)
@@ -54,18 +55,18 @@ class LotSchema(Schema):
 
 
 class MaterialUseSchema(Schema):
-    material_id = fields.Integer(required=True, strict=True)
-    quantity = fields.Decimal(required=True, places=3, validate=validate.Range(min=0, min_inclusive=False))
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    material_id = Id(required=True)
+    quantity = Decimal(3, minimum=0, min_inclusive=False, maximum="999999999.999", required=True)
+    unit = Text(20, required=True)
 
 
 class StepCreateSchema(Schema):
-    step_type = fields.String(required=True, validate=validate.Length(min=2, max=100))
-    equipment = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    started_at = fields.AwareDateTime(required=True)
-    ended_at = fields.AwareDateTime(load_default=None)
-    observations = fields.String(load_default="", validate=validate.Length(max=5000))
-    materials = fields.List(fields.Nested(MaterialUseSchema), load_default=list)
+    step_type = Text(100, min_length=2, required=True)
+    equipment = Text(200, required=True)
+    started_at = PastDateTime(required=True)
+    ended_at = PastDateTime(load_default=None, allow_none=True)
+    observations = Text(5000, multiline=True, load_default=None, allow_none=True)
+    materials = fields.List(fields.Nested(MaterialUseSchema), load_default=list, validate=validate.Length(max=100))
 
 
 class StepSchema(Schema):
@@ -82,17 +83,17 @@ class StepSchema(Schema):
 
 class StepMaterialSchema(Schema):
     material_lot_id = fields.Integer()
-    quantity = fields.Decimal(as_string=True)
+    quantity = Decimal()
     unit = fields.String()
 
 
 class StepCloseSchema(Schema):
-    ended_at = fields.AwareDateTime(required=True)
-    observations = fields.String(load_default=None, validate=validate.Length(max=5000))
+    ended_at = PastDateTime(required=True)
+    observations = Text(5000, multiline=True, load_default=None, allow_none=True)
 
 
 class DeviationCreateSchema(Schema):
-    description = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    description = Text(5000, min_length=5, multiline=True, required=True)
 
 
 class DeviationSchema(Schema):
@@ -109,7 +110,7 @@ class DeviationSchema(Schema):
 
 
 class DeviationCloseSchema(SigningSchema):
-    resolution = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    resolution = Text(5000, min_length=5, multiline=True, required=True)
 
 
 class LotNodeSchema(Schema):
@@ -128,4 +129,4 @@ class GenealogySchema(Schema):
 
 class RetireSchema(Schema):
     state = fields.String(required=True, validate=validate.OneOf(("expired", "recalled")))
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    reason = Reason(required=True)

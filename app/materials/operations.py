@@ -3,6 +3,7 @@
 import datetime as dt
 
 import audit
+from app.core import validators
 from app.core.errors import RuleViolation
 from app.core.lookup import get_or_404
 from app.extensions import db
@@ -17,6 +18,9 @@ def get_material(material_id: int) -> MaterialLot:
 
 def receive_material(data: dict) -> MaterialLot:
     """Register a received lot; it waits in quarantine for QA."""
+    data = {**data, **{name: validators.text(data[name], name, 200 if name in ("name", "supplier") else 100)
+                       for name in ("name", "supplier", "catalogue_number", "supplier_lot")},
+            "expiry": validators.bank_date(data["expiry"], "expiry")}
     duplicate = db.session.query(MaterialLot).filter_by(
         supplier=data["supplier"], catalogue_number=data["catalogue_number"], supplier_lot=data["supplier_lot"]
     ).first()
@@ -31,6 +35,7 @@ def receive_material(data: dict) -> MaterialLot:
 
 def decide(material: MaterialLot, signer, password: str, meaning: str, reason: str | None = None) -> MaterialLot:
     """QA approves ('approved for use') or rejects ('rejected') a lot in quarantine, with an e-signature."""
+    reason = validators.optional_reason(reason)
     if material.status != "quarantine":
         raise RuleViolation(f"material lot {material.supplier_lot} is already {material.status}")
     status = "approved" if meaning == "approved for use" else "rejected"

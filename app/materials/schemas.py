@@ -2,15 +2,16 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import BankDate, Text
 from app.core.schemas import SigningSchema
 
 
 class MaterialCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    supplier = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    catalogue_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    supplier_lot = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    expiry = fields.Date(required=True)
+    name = Text(200, min_length=2, required=True)
+    supplier = Text(200, min_length=2, required=True)
+    catalogue_number = Text(100, required=True)
+    supplier_lot = Text(100, required=True)
+    expiry = BankDate(required=True)
 
 
 class MaterialSchema(MaterialCreateSchema):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.timezones import site_time
+from app.core.validators import check_characters
 from app.extensions import db
 from app.storage.models import StorageLocation
 
@@ -108,6 +109,7 @@ def _already_recorded(lines: list[Line], parsed: _Lines) -> None:
 
 def parse(text: str) -> list[Line]:
     """Every line of the file, checked; InvalidInput naming the bad lines if any is wrong."""
+    check_characters(text, "csv")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
     try:
         _header(reader)

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.timezones import local
@@ -28,11 +29,6 @@ from app.storage.models import StorageLocation, Unit
 
 from .models import Excursion, ExcursionFlag, TemperatureReading, tenths
 from .presence import storage_unit_of, units_present
-
-#: a reading may be stamped a little ahead of the server's clock, not more
-CLOCK_SKEW = dt.timedelta(minutes=5)
-#: no monitor of this bank measured before this
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def get_excursion(excursion_id: int) -> Excursion:
@@ -59,12 +55,7 @@ def check_reading(storage_unit: StorageLocation, measured_at: dt.datetime, value
         raise RuleViolation(f"{storage_unit.name} is a {storage_unit.kind}: readings are of storage units")
     if storage_unit.min_temp_c is None and storage_unit.max_temp_c is None:
         raise RuleViolation(f"storage unit {storage_unit.name} has no temperature range: set it before recording")
-    if measured_at.tzinfo is None:
-        raise InvalidInput("the time of a reading needs its UTC offset", {"measured_at": ["naive time"]})
-    if measured_at > utcnow() + CLOCK_SKEW:
-        raise InvalidInput(f"a reading at {measured_at.isoformat()} is in the future", {"measured_at": ["future"]})
-    if measured_at < EARLIEST:
-        raise InvalidInput(f"a reading at {measured_at.isoformat()} is too old", {"measured_at": ["before 2000"]})
+    validators.past_moment(measured_at, "measured_at")
     if not value_c.is_finite() or value_c.as_tuple().exponent < -1:
         raise InvalidInput(f"{value_c} °C: temperatures are recorded to 0.1 °C", {"value_c": ["one decimal"]})
     if not Decimal("-273.1") <= value_c <= Decimal("999.9"):
@@ -248,6 +239,7 @@ def _require_ended(excursion: Excursion) -> None:
 
 def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> ExcursionFlag:
     """QA closes a flag with its assessment and an e-signature, once the excursion has ended."""
+    assessment = validators.text(assessment, "assessment", 5000, min_length=3, multiline=True)
     if not flag.is_open:
         raise RuleViolation(f"excursion flag {flag.id} was already closed at {when(flag.closed_at)}")
     _require_ended(flag.excursion)
@@ -258,6 +250,7 @@ def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> E
 
 def close_open_flags(excursion: Excursion, signer, password: str, assessment: str) -> list[ExcursionFlag]:
     """QA assesses every open flag of an ended excursion at once: one assessment, one password, a signature each."""
+    assessment = validators.text(assessment, "assessment", 5000, min_length=3, multiline=True)
     _require_ended(excursion)
     flags = [flag for flag in excursion.flags if flag.is_open]
     if not flags:

@@ -1,32 +1,29 @@
 """Schemas of the temperature monitoring API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from app.core.lookup import MAX_ID
+from app.core.fields import Decimal, Id, Moment, PastDateTime, QueryInteger, Text
 from app.core.schemas import SigningSchema
-
-_temperature = fields.Decimal(as_string=True)
-#: ids are 32-bit integers in the database: larger ones are refused as input (422), not sent to it
-_ID = validate.Range(min=1, max=MAX_ID)
+from app.core.validators import MAX_ID
 
 
 class ReadingCreateSchema(Schema):
-    storage_unit_id = fields.Integer(required=True, strict=True, validate=_ID)
-    measured_at = fields.AwareDateTime(required=True, metadata={"description": "ISO-8601 with its UTC offset"})
-    value_c = fields.Decimal(required=True, metadata={"description": "°C, at most one decimal"})
+    storage_unit_id = Id(required=True)
+    measured_at = PastDateTime(required=True, metadata={"description": "ISO-8601 with its UTC offset"})
+    value_c = Decimal(1, minimum="-273.1", maximum="999.9", required=True)
 
 
 class ReadingQuerySchema(Schema):
-    storage_unit_id = fields.Integer(load_default=None, validate=_ID)
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
+    storage_unit_id = QueryInteger(1, MAX_ID, load_default=None)
+    since = Moment(load_default=None)
+    until = Moment(load_default=None)
 
 
 class ReadingSchema(Schema):
     id = fields.Integer()
     storage_unit_id = fields.Integer()
     measured_at = fields.AwareDateTime()
-    value_c = _temperature
+    value_c = Decimal()
     in_range = fields.Boolean()
     source = fields.String()
     recorded_by_id = fields.Integer()
@@ -34,7 +31,7 @@ class ReadingSchema(Schema):
 
 
 class CsvImportSchema(Schema):
-    csv = fields.String(required=True, validate=validate.Length(min=1, max=2_000_000),
+    csv = Text(2_000_000, multiline=True, required=True,
                         metadata={"description": "the monitor's export: header timestamp,sensor,temperature_c; "
                                                  "sensor is the storage unit's barcode"})
 
@@ -54,10 +51,10 @@ class ExcursionSchema(Schema):
     storage_unit_id = fields.Integer()
     started_at = fields.AwareDateTime()
     ended_at = fields.AwareDateTime(allow_none=True)
-    lowest_c = _temperature
-    highest_c = _temperature
-    min_temp_c = fields.Decimal(as_string=True, allow_none=True)
-    max_temp_c = fields.Decimal(as_string=True, allow_none=True)
+    lowest_c = Decimal()
+    highest_c = Decimal()
+    min_temp_c = Decimal(allow_none=True)
+    max_temp_c = Decimal(allow_none=True)
     flags = fields.List(fields.Nested(FlagSchema))
 
 
@@ -67,14 +64,14 @@ class ImportResultSchema(Schema):
 
 
 class ExcursionQuerySchema(Schema):
-    storage_unit_id = fields.Integer(load_default=None, validate=_ID)
+    storage_unit_id = QueryInteger(1, MAX_ID, load_default=None)
     open = fields.Boolean(load_default=None, metadata={"description": "only excursions going on (true) or ended"})
 
 
 class FlagQuerySchema(Schema):
-    unit_id = fields.Integer(load_default=None, validate=_ID)
+    unit_id = QueryInteger(1, MAX_ID, load_default=None)
     open = fields.Boolean(load_default=None, metadata={"description": "only flags QA has not closed (true)"})
 
 
 class FlagCloseSchema(SigningSchema):
-    assessment = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+    assessment = Text(5000, min_length=3, multiline=True, required=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.types import utcnow
@@ -22,6 +23,7 @@ def current_specification(lot_kind: str) -> Specification | None:
 
 def create_specification(lot_kind: str, name: str, tests: list[dict]) -> Specification:
     """Make a new version of the kind's specification; the previous version stops being current."""
+    name = validators.text(name, "name", 200, min_length=3)
     previous = current_specification(lot_kind)
     if previous is not None:
         with audit.action(db.session, "specification.supersede", f"replaced by a new version of {lot_kind}"):
@@ -89,6 +91,12 @@ def _measured(test: SpecTest, data: dict) -> dict:
 
 def record_result(lot: Lot, performer, data: dict, supersedes: QcResult | None = None) -> QcResult:
     """Record a QC result, evaluate it, and open a deviation if it is out of specification."""
+    data = {**data, "method": validators.text(data["method"], "method", 200, min_length=2),
+            "instrument": validators.text(data["instrument"], "instrument", 200),
+            "performed_at": validators.past_moment(data["performed_at"], "performed_at"),
+            "text_value": validators.optional_text(data.get("text_value"), "text_value", 100)}
+    if supersedes is not None:
+        data["reason"] = validators.reason(data.get("reason"))
     if lot.state not in ("in_process", "quarantine"):
         raise RuleViolation(f"lot {lot.number} is {lot.state}: QC results can no longer be recorded")
     test = _spec_test_for(lot, data["test"])

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.core.fields import Decimal, PastDateTime, Reason, Text
 from app.lots.models import KINDS
 
 from .units import UNITS
@@ -10,22 +11,22 @@ from .units import UNITS
 class SpecTestSchema(Schema):
     id = fields.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(200, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("numeric", "qualitative")))
     unit = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(UNITS))
-    lower = fields.Decimal(load_default=None, allow_none=True, as_string=True)
+    lower = Decimal(6, minimum="-1000000000", maximum="1000000000", load_default=None, allow_none=True)
     lower_inclusive = fields.Boolean(load_default=True)
-    upper = fields.Decimal(load_default=None, allow_none=True, as_string=True)
+    upper = Decimal(6, minimum="-1000000000", maximum="1000000000", load_default=None, allow_none=True)
     upper_inclusive = fields.Boolean(load_default=True)
-    expected = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    expected = Text(100, load_default=None, allow_none=True)
     required = fields.Boolean(load_default=True)
-    criterion = fields.Function(lambda test: test.criterion(), dump_only=True)
+    criterion = fields.Function(lambda test: test.criterion(), dump_only=True, metadata={"type": "string"})
 
 
 class SpecificationCreateSchema(Schema):
     lot_kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    tests = fields.List(fields.Nested(SpecTestSchema), required=True, validate=validate.Length(min=1))
+    name = Text(200, min_length=3, required=True)
+    tests = fields.List(fields.Nested(SpecTestSchema), required=True, validate=validate.Length(min=1, max=100))
 
 
 class SpecificationSchema(Schema):
@@ -39,13 +40,13 @@ class SpecificationSchema(Schema):
 
 
 class QcResultCreateSchema(Schema):
-    test = fields.String(required=True, metadata={"description": "the specification test code, e.g. CD73"})
-    value = fields.Decimal(load_default=None, allow_none=True)
+    test = Text(40, required=True, metadata={"description": "the specification test code, e.g. CD73"})
+    value = Decimal(6, minimum="-1000000000", maximum="1000000000", load_default=None, allow_none=True)
     unit = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(UNITS))
-    text_value = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    method = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    instrument = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    performed_at = fields.AwareDateTime(required=True)
+    text_value = Text(100, load_default=None, allow_none=True)
+    method = Text(200, min_length=2, required=True)
+    instrument = Text(200, required=True)
+    performed_at = PastDateTime(required=True)
 
     @validates_schema
     def _one_kind_of_value(self, data, **kwargs):
@@ -55,18 +56,18 @@ class QcResultCreateSchema(Schema):
 
 class QcCorrectionSchema(QcResultCreateSchema):
     test = fields.String(dump_only=True)
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    reason = Reason(required=True)
 
 
 class QcResultSchema(Schema):
     id = fields.Integer()
     lot_id = fields.Integer()
-    test = fields.Function(lambda r: r.spec_test.code)
-    criterion = fields.Function(lambda r: r.spec_test.criterion())
-    value = fields.Decimal(as_string=True, allow_none=True)
+    test = fields.Function(lambda r: r.spec_test.code, metadata={"type": "string"})
+    criterion = fields.Function(lambda r: r.spec_test.criterion(), metadata={"type": "string"})
+    value = Decimal(allow_none=True)
     unit = fields.String(allow_none=True)
     text_value = fields.String(allow_none=True)
-    spec_value = fields.Decimal(as_string=True, allow_none=True)
+    spec_value = Decimal(allow_none=True)
     outcome = fields.String()
     method = fields.String()
     instrument = fields.String()

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.core import validators
 from app.core.errors import RuleViolation
 from app.extensions import db
 from app.lots.genealogy import ancestor_ids
@@ -72,6 +73,7 @@ def release_blockers(lot: Lot, signer=None) -> list[str]:
 
 def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
     """QA releases the lot for clinical use; refused with every unmet rule listed."""
+    reason = validators.optional_reason(reason)
     if problems := release_blockers(lot, signer):
         raise RuleViolation("release refused: " + "; ".join(problems), {"unmet": problems})
     return _decide(lot, signer, password, RELEASE, "released", reason)
@@ -79,6 +81,7 @@ def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
 
 def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
     """QA rejects a lot that is in process or in quarantine."""
+    reason = validators.reason(reason)
     if lot.state not in ("in_process", "quarantine"):
         raise RuleViolation(f"lot {lot.number} is {lot.state}: it cannot be rejected")
     return _decide(lot, signer, password, REJECT, "rejected", reason)

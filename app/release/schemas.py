@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Reason
 from app.core.schemas import SigningSchema
 
 
@@ -12,7 +13,7 @@ class ReleaseSchema(SigningSchema):
 
 class RejectSchema(SigningSchema):
     meaning = fields.String(load_default="rejected", validate=validate.Equal("rejected"))
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    reason = Reason(required=True)
 
 
 class ReleaseStatusSchema(Schema):

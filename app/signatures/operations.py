@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 import audit
 from app.auth.credentials import verify_signer
-from app.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from app.core.lookup import MAX_ID
+from app.core import validators
+from app.core.errors import Forbidden, InvalidInput, RuleViolation
+from app.core.lookup import get_or_404
 from app.extensions import db
 from audit.canonical import dumps
 
@@ -51,10 +52,7 @@ def get_signable(record_type: str, record_id: int):
     if model is None:
         raise InvalidInput(f"records of type {record_type!r} cannot be signed",
                            {"record_type": [f"one of {', '.join(sorted(signable_types()))}"]})
-    record = db.session.get(model, record_id) if 1 <= record_id <= MAX_ID else None
-    if record is None:
-        raise NotFound(f"no {record_type} record with id {record_id}")
-    return record
+    return get_or_404(model, record_id, f"{record_type} record")
 
 
 def decision_route(record, meaning: str) -> str:
@@ -93,6 +91,7 @@ def _signatures(signer, password: str, meaning: str, records: list, reason: str 
 
 def sign(signer, password: str, meaning: str, record, reason: str | None = None) -> Signature:
     """Sign an attestation about a record after re-checking the signer's password; a wrong one signs nothing."""
+    reason = validators.optional_reason(reason)
     _check_attestation(meaning, record)
     _check_signer(signer, record)
     return _signatures(signer, password, meaning, [record], reason)[0]
@@ -114,6 +113,7 @@ def signed_changes(records: list, signer, password: str, meaning: str, action: s
 
     Only operations call this, after checking the decision's rules. A wrong password raises before anything is
     committed: the request's rollback undoes the changes."""
+    reason = validators.optional_reason(reason)
     for record in records:
         if meaning not in record.__decisions__:
             raise InvalidInput(f"{meaning!r} is not a decision on a {record.__tablename__} record",

@@ -2,18 +2,20 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Id, QueryInteger, Reason, Text
+
 
 class SignRequestSchema(Schema):
-    record_type = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    record_id = fields.Integer(required=True, strict=True)
-    meaning = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    record_type = Text(80, required=True)
+    record_id = Id(required=True)
+    meaning = Text(200, required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
-    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+    reason = Reason(load_default=None)
 
 
 class SignatureQuerySchema(Schema):
-    record_type = fields.String(required=True)
-    record_id = fields.Integer(required=True)
+    record_type = Text(80, required=True)
+    record_id = QueryInteger(1, 2**31 - 1, required=True)
 
 
 class SignatureSchema(Schema):

@@ -75,6 +75,7 @@ class TankTemplate(MethodView):
 @blp.route("/storage/locations/<int:location_id>/map")
 class BoxMap(MethodView):
     @blp.response(200, BoxMapSchema)
+    @blp.alt_response(409, description="the location is not a box")
     def get(self, location_id):
         """A box drawn as a grid: free, occupied, blocked."""
         require_login()

@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import RuleViolation
 from app.core.types import utcnow
 from app.custody import operations as custody
@@ -51,6 +52,7 @@ def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | Non
 
 def destroy(unit: Unit, actor, reason: str) -> Unit:
     """Destroy a unit (never delete it): it leaves every position and its chain ends."""
+    reason = validators.reason(reason)
     if unit.state == "destroyed":
         raise RuleViolation(f"unit {unit.barcode} is already destroyed")
     with audit.action(db.session, "unit.destroyed", reason):

@@ -6,6 +6,7 @@ import string
 from sqlalchemy import select
 
 import audit
+from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.extensions import db
@@ -40,6 +41,7 @@ def _check_box(data: dict) -> dict:
 
 def create_location(parent: StorageLocation | None, kind: str, name: str, **details) -> StorageLocation:
     """Add a site, room, storage unit, rack or box under its parent."""
+    name = validators.text(name, "name", 100)
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
         raise RuleViolation(f"a {kind} cannot be placed in a {parent_kind or 'nothing (top level)'}")
@@ -66,6 +68,7 @@ def create_tank(room: StorageLocation, name: str, racks: int, boxes_per_rack: in
 
 
 def block_position(box: StorageLocation, row: int, col: int, reason: str) -> BlockedPosition:
+    reason = validators.reason(reason, max_length=200)
     check_position(box, row, col)
     blocked = BlockedPosition(box_id=box.id, row=row, col=col, reason=reason, active=True)
     with audit.action(db.session, "storage.position_block"):
@@ -73,9 +76,15 @@ def block_position(box: StorageLocation, row: int, col: int, reason: str) -> Blo
     return blocked
 
 
+def require_box(location: StorageLocation) -> StorageLocation:
+    """Refuse (409) a location that is not a box where a box is meant."""
+    if location.kind != "box":
+        raise RuleViolation(f"{location.name} is a {location.kind}, not a box")
+    return location
+
+
 def check_position(box: StorageLocation, row: int, col: int) -> None:
-    if box.kind != "box":
-        raise RuleViolation(f"{box.name} is a {box.kind}, not a box")
+    require_box(box)
     if not (1 <= row <= box.rows and 1 <= col <= box.columns):
         raise InvalidInput(f"position ({row}, {col}) is outside {box.name} ({box.rows} × {box.columns})",
                            {"position": ["outside the box"]})
@@ -89,6 +98,7 @@ def blocked_positions(box: StorageLocation) -> set[tuple[int, int]]:
 
 def parse_position(box: StorageLocation, label: str) -> tuple[int, int]:
     """'C7' → (3, 7) with the box's own labels."""
+    require_box(box)
     label = label.strip().upper()
     columns = [c.upper() for c in box.column_labels.split(",")]
     if len(label) >= 2 and label[0] in box.row_labels.upper() and label[1:] in columns:

@@ -14,7 +14,7 @@ from app.lots.models import Lot
 from app.lots.operations import donors_of
 from app.monitoring import operations as monitoring
 
-from .locations import blocked_positions, check_position
+from .locations import blocked_positions, check_position, require_box
 from .models import StorageLocation, Unit
 
 DIVISION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -62,6 +62,7 @@ def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: De
 
 
 def next_free_position(box: StorageLocation) -> tuple[int, int]:
+    require_box(box)
     taken = {(r, c) for r, c in db.session.execute(select(Unit.row, Unit.col).where(Unit.box_id == box.id))}
     taken |= blocked_positions(box)
     cells = [(r, c) for r in range(1, box.rows + 1) for c in range(1, box.columns + 1)]

@@ -3,34 +3,38 @@
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from app.core.fields import Decimal, Id, Integer, Reason, Text
+
 from .models import CONTAINER_TYPES, LOCATION_KINDS, UNIT_TYPES
+
+_TEMPERATURE = {"places": 1, "minimum": "-273.1", "maximum": "999.9", "load_default": None, "allow_none": True}
 
 
 class BoxGridSchema(Schema):
-    rows = fields.Integer(load_default=None, validate=validate.Range(min=1, max=26))
-    columns = fields.Integer(load_default=None, validate=validate.Range(min=1, max=30))
-    row_labels = fields.String(load_default=None, validate=validate.Length(min=1, max=26))
-    column_labels = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
-    fill_order = fields.String(load_default=None, validate=validate.OneOf(("row", "column")))
+    rows = Integer(1, 26, load_default=None, allow_none=True)
+    columns = Integer(1, 30, load_default=None, allow_none=True)
+    row_labels = Text(26, load_default=None, allow_none=True)
+    column_labels = Text(200, load_default=None, allow_none=True)
+    fill_order = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("row", "column")))
 
 
 class LocationCreateSchema(BoxGridSchema):
-    parent_id = fields.Integer(load_default=None, strict=True)
+    parent_id = Id(load_default=None, allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(LOCATION_KINDS))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    unit_type = fields.String(load_default=None, validate=validate.OneOf(UNIT_TYPES))
-    min_temp_c = fields.Decimal(load_default=None, places=1)
-    max_temp_c = fields.Decimal(load_default=None, places=1)
+    name = Text(100, required=True)
+    unit_type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(UNIT_TYPES))
+    min_temp_c = Decimal(**_TEMPERATURE)
+    max_temp_c = Decimal(**_TEMPERATURE)
 
 
 class TankTemplateSchema(Schema):
-    room_id = fields.Integer(required=True, strict=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    room_id = Id(required=True)
+    name = Text(60, required=True)
     unit_type = fields.String(load_default="ln2_vapour", validate=validate.OneOf(UNIT_TYPES))
-    min_temp_c = fields.Decimal(load_default=None, places=1)
-    max_temp_c = fields.Decimal(load_default=None, places=1)
-    racks = fields.Integer(required=True, validate=validate.Range(min=1, max=50))
-    boxes_per_rack = fields.Integer(required=True, validate=validate.Range(min=1, max=50))
+    min_temp_c = Decimal(**_TEMPERATURE)
+    max_temp_c = Decimal(**_TEMPERATURE)
+    racks = Integer(1, 50, required=True)
+    boxes_per_rack = Integer(1, 50, required=True)
     box = fields.Nested(BoxGridSchema, required=True)
 
 
@@ -41,8 +45,8 @@ class BoxSchema(Schema):
     name = fields.String()
     barcode = fields.String()
     unit_type = fields.String(allow_none=True)
-    min_temp_c = fields.Decimal(as_string=True, allow_none=True)
-    max_temp_c = fields.Decimal(as_string=True, allow_none=True)
+    min_temp_c = Decimal(allow_none=True)
+    max_temp_c = Decimal(allow_none=True)
     rows = fields.Integer(allow_none=True)
     columns = fields.Integer(allow_none=True)
     row_labels = fields.String(allow_none=True)
@@ -61,11 +65,11 @@ class BoxMapSchema(Schema):
 
 
 class UnitsCreateSchema(Schema):
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=702))
+    count = Integer(1, 702, required=True)
     container_type = fields.String(required=True, validate=validate.OneOf(CONTAINER_TYPES))
-    volume_ml = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False))
-    cells = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    qc_samples = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    volume_ml = Decimal(2, minimum=0, min_inclusive=False, maximum="999999.99", required=True)
+    cells = Integer(0, required=True)
+    qc_samples = Integer(0, 702, load_default=0)
 
 
 class UnitSchema(Schema):
@@ -74,7 +78,7 @@ class UnitSchema(Schema):
     lot_id = fields.Integer()
     division = fields.String()
     container_type = fields.String()
-    volume_ml = fields.Decimal(as_string=True)
+    volume_ml = Decimal()
     cells = fields.Integer()
     state = fields.String()
     box_id = fields.Integer(allow_none=True)
@@ -86,11 +90,11 @@ class UnitSchema(Schema):
 
 class ConfirmationSchema(Schema):
     confirmation = fields.String(load_default="scan", validate=validate.OneOf(("scan", "manual")))
-    manual_reason = fields.String(load_default=None, validate=validate.Length(max=500))
+    manual_reason = Reason(500, load_default=None, allow_none=True)
 
 
 def _from_box():
-    return fields.Integer(load_default=None, strict=True, metadata={
+    return Id(load_default=None, allow_none=True, metadata={
         "description": "the box scanned before the unit: refused (409) if the unit is not in it"})
 
 
@@ -99,10 +103,11 @@ class RetrievalSchema(ConfirmationSchema):
 
 
 class PlacementSchema(ConfirmationSchema):
-    box_id = fields.Integer(required=True, strict=True)
-    position = fields.String(load_default=None, metadata={"description": "e.g. C7; none: next free position"})
-    row = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    col = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    box_id = Id(required=True)
+    position = Text(40, load_default=None, allow_none=True,
+                    metadata={"description": "e.g. C7; none: next free position"})
+    row = Integer(1, 26, load_default=None, allow_none=True)
+    col = Integer(1, 30, load_default=None, allow_none=True)
 
     @validates_schema
     def _row_and_col_together(self, data, **kwargs):
@@ -128,21 +133,21 @@ class CustodyEventSchema(Schema):
 
 
 class ScanSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    code = Text(500, required=True)
 
 
 class BlockSchema(Schema):
-    position = fields.String(required=True, metadata={"description": "e.g. A1"})
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    position = Text(40, required=True, metadata={"description": "e.g. A1"})
+    reason = Reason(200, required=True)
 
 
 class ReasonedSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    reason = Reason(required=True)
 
 
 class BoxMoveSchema(Schema):
-    rack_id = fields.Integer(required=True, strict=True)
+    rack_id = Id(required=True)
 
 
 class EvacuationSchema(Schema):
-    target_id = fields.Integer(required=True, strict=True)
+    target_id = Id(required=True)

@@ -13,10 +13,10 @@ def test_procurement_gets_din_of_fin_year_and_sequence(client, donor, app):
         "donor_id": donor["id"], "collected_at": "2026-06-01T08:00:00+02:00", "site": "CHU Rennes",
         "quantity": "100", "quantity_unit": "g", "transport_conditions": "2-8 °C"})
     assert second.json["din"] == f"{app.config['FIN']}26000002"
-    next_year = client.post("/api/v1/procurements", json={
-        "donor_id": donor["id"], "collected_at": "2027-01-05T08:00:00+01:00", "site": "CHU Rennes",
+    last_year = client.post("/api/v1/procurements", json={
+        "donor_id": donor["id"], "collected_at": "2025-12-05T08:00:00+01:00", "site": "CHU Rennes",
         "quantity": "100", "quantity_unit": "g", "transport_conditions": "2-8 °C"})
-    assert next_year.json["din"] == f"{app.config['FIN']}27000001"
+    assert last_year.json["din"] == f"{app.config['FIN']}25000001"
 
 
 def test_receipt_by_another_person(client, donor, as_user, session):

@@ -91,7 +91,7 @@ def test_duplicate_readings_and_readings_of_other_places_are_refused_and_change_
     assert "is a box: readings are of storage units" in box["message"]
     rack = reading(bank, tank["children"][0], "-140", expect=409)
     assert "is a rack" in rack["message"]
-    assert reading(bank, tank, "-140.25", expect=422)["message"] == "-140.25 °C: temperatures are recorded to 0.1 °C"
+    assert "value_c: at most 1 decimal" in reading(bank, tank, "-140.25", expect=422)["message"]
     assert "in the future" in reading(bank, tank, "-140", at=now() + dt.timedelta(hours=1), expect=422)["message"]
     naive = reading(bank, tank, "-140", at=dt.datetime(2026, 5, 1, 10), expect=422)
     assert naive["message"].startswith("invalid input: measured_at:")
