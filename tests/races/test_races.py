@@ -114,10 +114,7 @@ def test_a_release_and_a_rejection_at_once(tmp_path):
 def test_an_excursion_flag_assessed_twice(tmp_path):
     with built(tmp_path) as world:
         bank = world.bank
-        lot = build_drug_product(bank)
-        tank_id, box = _tank(bank)
-        unit = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 1, "container_type": "cryovial",
-                                                             "volume_ml": "1", "cells": 1000})[0]
+        tank_id, box, unit = _vial_and_tank(bank)
         bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": box}, expect=200)
         for value in ("-130", "-188"):
             bank.post("/api/v1/temperature-readings", {"storage_unit_id": tank_id, "value_c": value,
@@ -137,10 +134,7 @@ def test_an_excursion_flag_assessed_twice(tmp_path):
 def test_one_unit_stored_into_two_positions(tmp_path):
     with built(tmp_path) as world:
         bank = world.bank
-        lot = build_drug_product(bank)
-        _, box = _tank(bank)
-        unit = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 1, "container_type": "cryovial",
-                                                             "volume_ml": "1", "cells": 1000})[0]
+        _, box, unit = _vial_and_tank(bank)
         url = f"/api/v1/units/{unit['id']}/store"
         answers = race(world.database, [Call("tech1", "POST", url, {"box_id": box, "position": position})
                                         for position in ("A1", "B2", "C3")], table="units")
@@ -168,6 +162,15 @@ def test_two_admins_demoting_each_other_leave_one_admin(tmp_path):
             db.session.remove()
         assert len(admins) == 1
         world.verify()
+
+
+def _vial_and_tank(bank) -> tuple[int, int, dict]:
+    """A drug product's one vial, in hand, and a tank with one 3 × 3 box: (tank id, box id, vial)."""
+    lot = build_drug_product(bank)
+    tank_id, box = _tank(bank)
+    vial = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 1, "container_type": "cryovial",
+                                                         "volume_ml": "1", "cells": 1000})[0]
+    return tank_id, box, vial
 
 
 def _tank(bank) -> tuple[int, int]:
