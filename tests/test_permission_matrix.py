@@ -34,7 +34,7 @@ class MatrixBank(SeededBank):
         lot_id, box = self.drug_product["id"], self.tank["children"][0]["children"][0]
         [excursion] = self._json("/api/v1/excursions")
         users = {user["username"]: user["id"] for user in bank.as_user("admin1").client.get("/api/v1/users").json}
-        self.ids = {
+        self.ids = {  # token 1 is admin1's own, issued first below; for anyone else it is not found
             "user_id": users["tech2"], "token_id": 1, "donor_id": bank.donor["id"],
             "procurement_id": bank.procurement["id"], "material_id": bank.material["id"], "lot_id": lot_id,
             "step_id": self._json(f"/api/v1/lots/{lot_id}/steps")[0]["id"],
