@@ -58,8 +58,6 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import api as auth_api
     from app.auth import throttle
     from app.auth import views as auth_views
-    from app.custody import api as custody_api
-    from app.custody import views as custody_views
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
@@ -69,18 +67,23 @@ def register_blueprints(app: Flask) -> None:
     from app.monitoring import api as monitoring_api
     from app.monitoring import views as monitoring_views
     from app.qc import api as qc_api
+    from app.qc import views as qc_views
     from app.release import api as release_api
+    from app.release import views as release_views
+    from app.shipments import api as shipments_api
+    from app.shipments import views as shipments_views
     from app.signatures import api as signatures_api
+    from app.signatures import views as signatures_views
     from app.storage import api as storage_api
     from app.storage import views as storage_views
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, custody_api, monitoring_api):
+                   storage_api, shipments_api, monitoring_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, audit_views, donors_views, lots_views, custody_views, storage_views,
-                   monitoring_views):
+    for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
+                   release_views, shipments_views, storage_views, monitoring_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 
@@ -100,8 +103,8 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup import backup_command
-    from app.custody.cli import custody_cli
     from app.demo import demo_cli
+    from app.storage.cli import custody_cli
     from audit.cli import audit_cli
 
     for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli):

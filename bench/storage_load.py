@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import create_engine, insert
 
 from app.custody.models import CustodyEvent
+from app.custody.places import LAB, BoxPosition
 from app.storage.models import Unit
 from app.storage.operations import divisions
 
@@ -62,8 +63,8 @@ class Load:
         """Rows in EVENT_COLUMNS order: each unit's chain, created in the lab, then stored at its position."""
         for k, (box, row, col) in enumerate(itertools.islice(self.places(), self.count)):
             unit, created = self.first_unit_id + k, self.first_event_id + 2 * k
-            yield created, unit, 1, None, "created", None, "lab", self.actor_id, CREATED_AT, "scan"
-            yield (created + 1, unit, 2, created, "stored", "lab", f"box:{box}:{row}:{col}", self.actor_id,
+            yield created, unit, 1, None, "created", None, str(LAB), self.actor_id, CREATED_AT, "scan"
+            yield (created + 1, unit, 2, created, "stored", str(LAB), str(BoxPosition(box, row, col)), self.actor_id,
                    STORED_AT, "scan")
 
 

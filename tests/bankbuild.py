@@ -1,8 +1,15 @@
 """A bank built through the API: eligible donor, received procurement, materials, spec, lots up to a drug product.
 
-The `bank` and `drug_product` fixtures (tests/conftest.py), the e2e tests and the benchmarks use these builders."""
+The `bank` and `drug_product` fixtures (tests/conftest.py), the e2e tests and the benchmarks use these builders;
+SeededBank is a whole small bank in a database of its own, for tests that send many committing requests."""
 
-from tests.helpers import PASSWORD
+import datetime as dt
+
+from flask_migrate import upgrade
+
+from app.extensions import db
+from tests.databases import create_database
+from tests.helpers import PASSWORD, api_login, create_user, make_app
 
 DP_TESTS = [
     {"code": "CD73", "name": "CD73+", "kind": "numeric", "unit": "%", "lower": "95"},
@@ -107,3 +114,66 @@ def build_drug_product(bank: Bank) -> dict:
     bank.post(f"/api/v1/lots/{dp['id']}/quarantine", {"reason": "processing finished"}, expect=200)
     bank.lots = {"p1": p1, "mcb": mcb, "dp": dp}
     return dp
+
+
+def seed_storage(bank: Bank, drug_product: dict) -> dict:
+    """A tank with boxes, units of the drug product (one stored, one a QC sample in hand), a deviation, a QC result
+    and an excursion that flagged the stored unit; answers the tank as the API returns it."""
+    bank.as_user("admin1")
+    site = bank.post("/api/v1/storage/locations", {"kind": "site", "name": "CHU Rennes"})
+    room = bank.post("/api/v1/storage/locations", {"kind": "room", "name": "Room 2", "parent_id": site["id"]})
+    tank = bank.post("/api/v1/storage/templates/tank", {"room_id": room["id"], "name": "LN2-1", "racks": 1,
+                                                        "boxes_per_rack": 2, "min_temp_c": "-196",
+                                                        "max_temp_c": "-150", "box": {"rows": 3, "columns": 3}})
+    bank.as_user("tech1")
+    units = bank.post(f"/api/v1/lots/{drug_product['id']}/units", {"count": 3, "container_type": "cryovial",
+                                                                    "volume_ml": "1.5", "cells": 25_000_000,
+                                                                    "qc_samples": 1})
+    box = tank["children"][0]["children"][0]
+    bank.post(f"/api/v1/units/{units[1]['id']}/store", {"box_id": box["id"]}, expect=200)
+    bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "cap loose on one vial"})
+    bank.qc(drug_product["id"], "CD73")
+    bank.post("/api/v1/temperature-readings", {"storage_unit_id": tank["id"], "measured_at": _ago(10),
+                                               "value_c": "-120"})
+    bank.post("/api/v1/temperature-readings", {"storage_unit_id": tank["id"], "measured_at": _ago(5),
+                                               "value_c": "-180"})
+    bank.units = units
+    return tank
+
+
+def _ago(minutes: int) -> str:
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)).isoformat()
+
+
+class SeededBank:
+    """A migrated database of its own with a small bank (build_bank, build_drug_product, seed_storage), the app
+    serving it, and a personal Bearer token per user on demand. Requests to it commit for real."""
+
+    def __init__(self, backend: str, directory, **config):
+        self.database = create_database(backend, directory)
+        self.app = make_app(self.database, **config)
+        with self.app.app_context():
+            upgrade()
+        self.client = self.app.test_client()
+        self.bank = Bank(self.client, lambda username: api_login(self.client, username))
+        build_bank(self.bank, lambda username, roles: create_user(self.app, username, roles))
+        self.drug_product = build_drug_product(self.bank)
+        self.tank = seed_storage(self.bank, self.drug_product)
+        self.client.post("/api/v1/auth/logout")
+        self.tokens: dict[str, str] = {}
+
+    def token(self, username: str, renew: bool = False) -> str:
+        """A personal Bearer token of this user (a new one when asked: a call may have revoked it)."""
+        if not renew and username in self.tokens:
+            return self.tokens[username]
+        client = self.app.test_client()
+        assert api_login(client, username).status_code == 200
+        issued = client.post("/api/v1/tokens", json={"name": "test token"})
+        assert issued.status_code == 201, issued.json
+        self.tokens[username] = issued.json["token"]
+        return self.tokens[username]
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+        self.database.drop()

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.core.permissions import AUDIT_READERS, require_roles
+from app.core.permissions import requires
 
 from . import operations
 from .schemas import AuditPageSchema, AuditQuerySchema, VerdictSchema
@@ -13,7 +13,7 @@ blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="
 
 @blp.route("")
 class AuditEntries(MethodView):
-    @require_roles(*AUDIT_READERS)
+    @requires("audit.read")
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditPageSchema)
     def get(self, query):
@@ -23,7 +23,7 @@ class AuditEntries(MethodView):
 
 @blp.route("/verify")
 class AuditVerify(MethodView):
-    @require_roles(*AUDIT_READERS)
+    @requires("audit.read")
     @blp.response(200, VerdictSchema)
     def get(self):
         """Check the whole chain and the change journal now."""

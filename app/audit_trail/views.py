@@ -5,7 +5,7 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 
 from app.core.errors import InvalidInput, describe
-from app.core.permissions import AUDIT_READERS, require_roles
+from app.core.permissions import requires
 from app.core.timezones import site_time
 
 from . import operations
@@ -15,7 +15,7 @@ bp = Blueprint("audit_trail", __name__, template_folder="templates")
 
 
 @bp.route("/audit")
-@require_roles(*AUDIT_READERS)
+@requires("audit.read")
 def trail():
     raw = {key: value for key, value in request.args.items() if value}
     for key in ("since", "until"):

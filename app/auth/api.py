@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import ADMIN, require_login, require_roles
+from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.extensions import db
 
@@ -32,6 +32,7 @@ etags.register("user_id", User)
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @requires("public")
     @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSchema)
@@ -46,39 +47,39 @@ class Login(MethodView):
 
 @blp.route("/auth/logout")
 class Logout(MethodView):
+    @requires("account.own")
     @blp.response(204)
     def post(self):
         """End the session on the server: its cookie is refused from now on."""
-        require_login()
         credentials.logout(current_user)
         logout_user()
 
 
 @blp.route("/me")
 class Me(MethodView):
+    @requires("account.own")
     @blp.response(200, UserSchema)
     def get(self):
         """The logged-in user."""
-        require_login()
         return current_user
 
 
 @blp.route("/me/password")
 class MyPassword(MethodView):
+    @requires("account.own")
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, data):
         """Change your own password: the current one is checked again (a wrong one counts toward lockout).
 
         Every session of yours ends; this client gets a fresh one."""
-        require_login()
         user = credentials.change_password(current_user, data["current_password"], data["new_password"])
         start_session(user)
 
 
 @blp.route("/users/<int:user_id>/password")
 class UserPassword(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(PasswordResetSchema)
     @blp.response(204)
     def post(self, data, user_id):
@@ -88,13 +89,13 @@ class UserPassword(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.response(200, UserSchema(many=True))
     def get(self):
         """Every account, active or not (accounts are never deleted)."""
         return db.session.scalars(select(User).order_by(User.username)).all()
 
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
@@ -105,7 +106,7 @@ class Users(MethodView):
 
 @blp.route("/users/<int:user_id>")
 class UserById(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.response(200, UserSchema)
     def get(self, user_id):
         return operations.get_user(user_id)
@@ -113,7 +114,7 @@ class UserById(MethodView):
 
 @blp.route("/users/<int:user_id>/roles")
 class UserRoles(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(RolesChangeSchema)
     @blp.response(200, UserSchema)
     def put(self, data, user_id):
@@ -123,7 +124,7 @@ class UserRoles(MethodView):
 
 @blp.route("/users/<int:user_id>/deactivate")
 class UserDeactivate(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(ReasonSchema)
     @blp.response(200, UserSchema)
     def post(self, data, user_id):
@@ -132,7 +133,7 @@ class UserDeactivate(MethodView):
 
 @blp.route("/users/<int:user_id>/activate")
 class UserActivate(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(ReasonSchema)
     @blp.response(200, UserSchema)
     def post(self, data, user_id):
@@ -141,7 +142,7 @@ class UserActivate(MethodView):
 
 @blp.route("/users/<int:user_id>/unlock")
 class UserUnlock(MethodView):
-    @require_roles(ADMIN)
+    @requires("users.manage")
     @blp.arguments(ReasonSchema)
     @blp.response(200, UserSchema)
     def post(self, data, user_id):
@@ -150,25 +151,25 @@ class UserUnlock(MethodView):
 
 @blp.route("/tokens")
 class Tokens(MethodView):
+    @requires("account.own")
     @blp.response(200, TokenSchema(many=True))
     def get(self):
         """Your own API tokens."""
-        require_login()
         return current_user.tokens
 
+    @requires("account.own")
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, IssuedTokenSchema)
     def post(self, data):
         """Issue a personal Bearer token; the answer is the only time it is shown."""
-        require_login()
         token, plain = tokens.issue_token(current_user, data["name"])
         return {"id": token.id, "name": token.name, "created_at": token.created_at, "token": plain}
 
 
 @blp.route("/tokens/<int:token_id>/revoke")
 class TokenRevoke(MethodView):
+    @requires("account.own")
     @blp.arguments(ReasonSchema)
     @blp.response(200, TokenSchema)
     def post(self, data, token_id):
-        require_login()
         return tokens.revoke_token(current_user, token_id, data["reason"])

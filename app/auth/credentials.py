@@ -8,6 +8,7 @@ from flask import current_app
 
 import audit
 from app.core.errors import AuthenticationFailed, Forbidden, RuleViolation
+from app.core.permissions import ANONYMOUS, guarded
 from app.core.transaction import on_rollback
 from app.core.types import utcnow
 from app.extensions import db
@@ -63,7 +64,7 @@ def act_as(user: User | None) -> None:
     if user is not None and user.is_authenticated:
         audit.set_actor(db.session, user.id, user.username, user.roles, user.full_name)
     else:
-        audit.set_actor(db.session, None, "anonymous")
+        audit.set_actor(db.session, None, ANONYMOUS)
 
 
 def login(username: str, password: str) -> User:
@@ -79,6 +80,7 @@ def login(username: str, password: str) -> User:
     return user
 
 
+@guarded("account.own")
 def logout(user: User) -> None:
     """End this request's server session (its cookie is refused from now on) and record the logout."""
     audit.record(db.session, "auth.logout", "users", user.id)
@@ -95,6 +97,7 @@ def verify_signer(user: User, password: str) -> None:
             user.failed_logins = 0
 
 
+@guarded("account.own")
 def change_password(user: User, current: str, new: str) -> User:
     """The owner changes their password after proving the current one; every session of theirs ends."""
     check_credentials(user.username, current, purpose="password change")

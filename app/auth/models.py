@@ -37,7 +37,7 @@ class User(UserMixin, Versioned, db.Model):
     #: attestations about an account that decide nothing: signed through POST /api/v1/signatures
     __attestations__ = ("access approved", "access reviewed")
     __decisions__: dict[str, str] = {}
-    __signer_roles__ = ("admin", "qa")
+    __signer_permission__ = "users.attest"
 
     @property
     def role_set(self) -> set[str]:

@@ -12,7 +12,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
-from app.core.permissions import ADMIN, ROLES
+from app.core.permissions import ADMIN, ROLES, guarded
 from app.extensions import db
 
 from . import sessions
@@ -50,6 +50,7 @@ def _role_string(roles) -> str:
     return ",".join(sorted(set(roles)))
 
 
+@guarded("users.manage")
 def create_user(username: str, full_name: str, password: str, roles, must_change_password: bool = False) -> User:
     """Create an account; usernames are unique forever. An administrator's choice of password is temporary."""
     username = username.strip().lower()
@@ -82,6 +83,7 @@ def _keep_an_admin(actor: User, user: User) -> None:
         raise RuleViolation(f"{user.username} is the last active administrator: at least one must remain")
 
 
+@guarded("users.manage")
 def set_roles(actor: User, user: User, roles, reason: str) -> User:
     reason = validators.reason(reason)
     _refuse_own_account(actor, user, "an administrator cannot change their own roles; another administrator must")
@@ -93,6 +95,7 @@ def set_roles(actor: User, user: User, roles, reason: str) -> User:
     return user
 
 
+@guarded("users.manage")
 def deactivate(actor: User, user: User, reason: str) -> User:
     reason = validators.reason(reason)
     _refuse_own_account(actor, user, "an administrator cannot deactivate their own account")
@@ -106,6 +109,7 @@ def deactivate(actor: User, user: User, reason: str) -> User:
     return user
 
 
+@guarded("users.manage")
 def activate(user: User, reason: str) -> User:
     reason = validators.reason(reason)
     if user.active:
@@ -115,6 +119,7 @@ def activate(user: User, reason: str) -> User:
     return user
 
 
+@guarded("users.manage")
 def unlock(user: User, reason: str) -> User:
     reason = validators.reason(reason)
     if not user.locked:
@@ -125,6 +130,7 @@ def unlock(user: User, reason: str) -> User:
     return user
 
 
+@guarded("users.manage")
 def reset_password(actor: User, user: User, new: str, reason: str) -> User:
     """An administrator sets a new initial password, with a reason; its owner must change it before anything else."""
     _refuse_own_account(actor, user, "change your own password with your current one, not as an administrator")

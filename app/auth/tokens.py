@@ -8,6 +8,7 @@ from sqlalchemy import select
 import audit
 from app.core import validators
 from app.core.errors import NotFound, RuleViolation
+from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.core.validators import MAX_ID
 from app.extensions import db
@@ -21,6 +22,7 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@guarded("account.own")
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the plain token is returned once and stored only hashed."""
     name = validators.text(name, "name", 100)
@@ -31,6 +33,7 @@ def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, plain
 
 
+@guarded("account.own")
 def revoke_token(user: User, token_id: int, reason: str) -> ApiToken:
     reason = validators.reason(reason)
     token = db.session.get(ApiToken, token_id) if 1 <= token_id <= MAX_ID else None

@@ -5,9 +5,8 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from app.core.errors import DomainError, InvalidInput, describe
-from app.core.permissions import ADMIN, require_login, require_roles
+from app.core.permissions import requires
 from app.extensions import db
-from app.signatures import operations as signing
 
 from . import credentials, operations
 from .forms import LoginForm, OwnPasswordForm, PasswordResetForm, ReasonForm, RolesForm, SignForm, UserCreateForm
@@ -22,6 +21,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@requires("public")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -35,8 +35,8 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@requires("account.own")
 def logout():
-    require_login()
     credentials.logout(current_user)
     logout_user()
     flash("You are logged out.", "success")
@@ -44,8 +44,8 @@ def logout():
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
+@requires("account.own")
 def own_password():
-    require_login()
     form = OwnPasswordForm()
     if form.validate_on_submit():
         user = credentials.change_password(current_user, form.current_password.data, form.new_password.data)
@@ -58,7 +58,7 @@ def own_password():
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@require_roles(ADMIN)
+@requires("users.manage")
 def users():
     form = UserCreateForm()
     if form.validate_on_submit():
@@ -71,18 +71,18 @@ def users():
 
 
 @bp.route("/users/<int:user_id>")
-@require_roles(ADMIN)
+@requires("users.manage")
 def user_detail(user_id: int):
     user = operations.get_user(user_id)
     roles_form = RolesForm(roles=sorted(user.role_set))
     sign_form = SignForm()
     sign_form.meaning.choices = list(user.__attestations__)
     return render_template("auth/user.html", user=user, roles_form=roles_form, reason_form=ReasonForm(),
-                           sign_form=sign_form, reset_form=PasswordResetForm(), signatures=signing.signatures_for(user))
+                           sign_form=sign_form, reset_form=PasswordResetForm())
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@require_roles(ADMIN)
+@requires("users.manage")
 def user_password(user_id: int):
     form = PasswordResetForm()
     if not form.validate_on_submit():
@@ -100,7 +100,7 @@ _ACTIONS = {
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, activate, unlock):action>", methods=["POST"])
-@require_roles(ADMIN)
+@requires("users.manage")
 def user_action(user_id: int, action: str):
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -111,26 +111,13 @@ def user_action(user_id: int, action: str):
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
-@require_roles(ADMIN)
+@requires("users.manage")
 def user_roles(user_id: int):
     form = RolesForm()
     if not form.validate_on_submit():
         raise _invalid(form)
     operations.set_roles(current_user, operations.get_user(user_id), form.roles.data, form.reason.data)
     flash("Roles changed.", "success")
-    return redirect(url_for("auth.user_detail", user_id=user_id))
-
-
-@bp.route("/users/<int:user_id>/sign", methods=["POST"])
-@require_roles(ADMIN, "qa")
-def user_sign(user_id: int):
-    user = operations.get_user(user_id)
-    form = SignForm()
-    form.meaning.choices = list(user.__attestations__)
-    if not form.validate_on_submit():
-        raise _invalid(form)
-    signing.sign(current_user, form.password.data, form.meaning.data, user)
-    flash(f"Signed: {form.meaning.data}.", "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
 
 

@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import UTCDateTime, utcnow
-from app.core.versioning import Versioned
 from app.extensions import db
+
+from . import places
 
 EVENT_TYPES = ("created", "stored", "moved", "retrieved", "dispatched", "received", "thawed", "destroyed")
 
@@ -24,7 +25,7 @@ class CustodyEvent(db.Model):
     sequence: Mapped[int] = mapped_column(Integer)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("custody_events.id"), nullable=True)
     event_type: Mapped[str] = mapped_column(String(20))
-    #: places as keys: "lab", "person:<user id>", "box:<box id>:<row>:<col>", "shipment:<id>", "gone"
+    #: places as their keys (app/custody/places.py); from_place is None on a unit's first event
     from_place: Mapped[str | None] = mapped_column(String(60), nullable=True)
     to_place: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -33,34 +34,10 @@ class CustodyEvent(db.Model):
     confirmation: Mapped[str] = mapped_column(String(10))
     manual_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
+    @property
+    def origin(self) -> places.Place | None:
+        return places.parse_optional(self.from_place)
 
-class Shipment(Versioned, db.Model):
-    """Units dispatched together in a shipper to a destination, closed by a receipt by another person."""
-
-    __tablename__ = "shipments"
-    __audited__ = True
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    destination: Mapped[str] = mapped_column(String(200))
-    #: the shipper's own barcode
-    shipper: Mapped[str] = mapped_column(String(60))
-    dispatched_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    dispatched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: what did not match at receipt (missing or unexpected units) and how it was resolved
-    discrepancy: Mapped[str | None] = mapped_column(String(2000), nullable=True)
-
-    items: Mapped[list["ShipmentItem"]] = relationship(order_by="ShipmentItem.id")
-
-
-class ShipmentItem(Versioned, db.Model):
-    __tablename__ = "shipment_items"
-    __audited__ = True
-    __table_args__ = (UniqueConstraint("shipment_id", "unit_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    #: scanned at receipt; False for a unit missing from the shipper
-    received: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    @property
+    def destination(self) -> places.Place:
+        return places.parse(self.to_place)

@@ -8,6 +8,7 @@ from app.core.errors import InvalidInput
 from app.extensions import db
 
 from .models import CustodyEvent
+from .places import Place, parse
 
 
 def last_event(unit_id: int) -> CustodyEvent | None:
@@ -15,9 +16,11 @@ def last_event(unit_id: int) -> CustodyEvent | None:
                              .order_by(CustodyEvent.sequence.desc()).limit(1))
 
 
-def record(unit, event_type: str, to_place: str, actor, confirmation: str = "scan",
+def record(unit, event_type: str, to_place: Place, actor, confirmation: str = "scan",
            manual_reason: str | None = None) -> CustodyEvent:
     """Append the next event of the unit's chain; it starts where the previous one ended."""
+    if not isinstance(to_place, Place):
+        raise TypeError(f"a custody event goes to a place of app.custody.places, not {to_place!r}")
     if confirmation not in ("scan", "manual"):
         raise InvalidInput("identity is confirmed by scan or manual entry", {"confirmation": ["scan or manual"]})
     manual_reason = validators.optional_reason(manual_reason, "manual_reason", max_length=500)
@@ -26,7 +29,7 @@ def record(unit, event_type: str, to_place: str, actor, confirmation: str = "sca
     previous = last_event(unit.id)
     event = CustodyEvent(unit_id=unit.id, sequence=previous.sequence + 1 if previous else 1,
                          previous_id=previous.id if previous else None, event_type=event_type,
-                         from_place=previous.to_place if previous else None, to_place=to_place, actor_id=actor.id,
+                         from_place=previous.to_place if previous else None, to_place=str(to_place), actor_id=actor.id,
                          confirmation=confirmation, manual_reason=manual_reason)
     with audit.action(db.session, f"custody.{event_type}"):
         db.session.add(event)
@@ -38,7 +41,7 @@ def chain(unit_id: int) -> list[CustodyEvent]:
                                    .order_by(CustodyEvent.sequence)))
 
 
-def broken_links(events: list[CustodyEvent], current_place: str | None) -> list[str]:
+def broken_links(events: list[CustodyEvent], current_place: Place | None) -> list[str]:
     """What is wrong with one unit's chain (empty if it is whole)."""
     problems = []
     if not events or events[0].event_type != "created":
@@ -51,6 +54,6 @@ def broken_links(events: list[CustodyEvent], current_place: str | None) -> list[
     for event, after in zip(events, events[1:], strict=False):
         if event.event_type == "dispatched" and after.event_type != "received":
             problems.append(f"dispatch event {event.id} is not closed by a receipt")
-    if events and current_place is not None and events[-1].to_place != current_place:
+    if events and current_place is not None and parse(events[-1].to_place) != current_place:
         problems.append(f"the unit is at {current_place} but its last event left it at {events[-1].to_place}")
     return problems

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import audit
 from app.auth.models import User
-from app.demo.storage import load_storage
+from app.demo.storage import build_tanks, load_storage
 from app.donors import operations as donors
 from app.extensions import db
 from app.lots import operations as lots
@@ -98,4 +98,6 @@ def load_bank(password: str) -> None:
     _as(qa)
     release.release(db.session.query(type(dp)).filter_by(number="DP-26-0001").one(), qa, password,
                     "all release criteria met")
-    load_storage(_as(tech))
+    _as(admin)
+    tank = build_tanks()
+    load_storage(_as(tech), tank)

@@ -19,13 +19,19 @@ READINGS = ("-190.4", "-190.9", "-191.2", "-190.6", "-189.8", "-190.1",
             "-145.0", "-138.0", "-139.4", "-142.7", "-146.1", "-148.8")
 
 
-def load_storage(technician: User) -> None:
+def build_tanks() -> StorageLocation:
+    """The site, room and tanks, as an administrator configures them; answers LN2-01."""
     site = locations.create_location(None, "site", "CHU Rennes")
     room = locations.create_location(site, "room", "Cell therapy unit, cryostorage room")
     tank = locations.create_tank(room, "LN2-01", 2, 3, BOX, unit_type="ln2_vapour", min_temp_c=Decimal(-196),
                                  max_temp_c=Decimal(-150))
     locations.create_tank(room, "LN2-02 (backup)", 1, 2, BOX, unit_type="ln2_vapour", min_temp_c=Decimal(-196),
                           max_temp_c=Decimal(-150))
+    return tank
+
+
+def load_storage(technician: User, tank: StorageLocation) -> None:
+    """The technician's readings of the tank and the released lot's vials stored in its first box."""
     first_box = db.session.scalar(select(StorageLocation).where(
         StorageLocation.kind == "box", StorageLocation.name == f"{tank.name} R1 box 1"))
     released = db.session.scalar(select(Lot).where(Lot.number == "DP-26-0001"))

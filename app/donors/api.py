@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.extensions import db
 
@@ -28,7 +28,6 @@ blp = Blueprint("donors_api", __name__, url_prefix="/api/v1", description="Donor
 etags.register("donor_id", Donor)
 etags.register("procurement_id", Procurement)
 
-STAFF = (TECHNICIAN, QA)
 
 
 def _eligibility(donor: Donor) -> dict:
@@ -38,12 +37,12 @@ def _eligibility(donor: Donor) -> dict:
 
 @blp.route("/donors")
 class Donors(MethodView):
+    @requires("read")
     @blp.response(200, DonorSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(Donor).order_by(Donor.code)).all()
 
-    @require_roles(*STAFF)
+    @requires("donors.register")
     @blp.arguments(DonorCreateSchema)
     @blp.response(201, DonorSchema)
     def post(self, data):
@@ -53,20 +52,20 @@ class Donors(MethodView):
 
 @blp.route("/donors/<int:donor_id>")
 class DonorById(MethodView):
+    @requires("read")
     @blp.response(200, DonorSchema)
     def get(self, donor_id):
-        require_login()
         return operations.get_donor(donor_id)
 
 
 @blp.route("/donors/<int:donor_id>/screening-tests")
 class ScreeningTests(MethodView):
+    @requires("read")
     @blp.response(200, ScreeningTestSchema(many=True))
     def get(self, donor_id):
-        require_login()
         return operations.get_donor(donor_id).screening_tests
 
-    @require_roles(*STAFF)
+    @requires("donors.screen")
     @blp.arguments(ScreeningTestSchema)
     @blp.response(201, ScreeningTestSchema)
     def post(self, data, donor_id):
@@ -76,13 +75,13 @@ class ScreeningTests(MethodView):
 
 @blp.route("/donors/<int:donor_id>/eligibility")
 class Eligibility(MethodView):
+    @requires("read")
     @blp.response(200, EligibilityStatusSchema)
     def get(self, donor_id):
         """The current decision and what would keep the donor from being eligible."""
-        require_login()
         return _eligibility(operations.get_donor(donor_id))
 
-    @require_roles(QA)
+    @requires("donors.eligibility")
     @blp.arguments(EligibilityDecisionSchema)
     @blp.response(200, EligibilityStatusSchema)
     def post(self, data, donor_id):
@@ -94,7 +93,7 @@ class Eligibility(MethodView):
 
 @blp.route("/donors/<int:donor_id>/consent-withdrawal")
 class ConsentWithdrawal(MethodView):
-    @require_roles(QA, "clinician")
+    @requires("donors.consent_withdrawal")
     @blp.arguments(ReasonSchema)
     @blp.response(200, DonorSchema)
     def post(self, data, donor_id):
@@ -104,12 +103,12 @@ class ConsentWithdrawal(MethodView):
 
 @blp.route("/procurements")
 class Procurements(MethodView):
+    @requires("read")
     @blp.response(200, ProcurementSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(Procurement).order_by(Procurement.id)).all()
 
-    @require_roles(*STAFF)
+    @requires("procurements.record")
     @blp.arguments(ProcurementCreateSchema)
     @blp.response(201, ProcurementSchema)
     def post(self, data):
@@ -120,15 +119,15 @@ class Procurements(MethodView):
 
 @blp.route("/procurements/<int:procurement_id>")
 class ProcurementById(MethodView):
+    @requires("read")
     @blp.response(200, ProcurementSchema)
     def get(self, procurement_id):
-        require_login()
         return operations.get_procurement(procurement_id)
 
 
 @blp.route("/procurements/<int:procurement_id>/receipt")
 class ProcurementReceipt(MethodView):
-    @require_roles(*STAFF)
+    @requires("procurements.receive")
     @blp.arguments(ProcurementReceiptSchema)
     @blp.response(200, ProcurementSchema)
     def post(self, data, procurement_id):

@@ -37,7 +37,7 @@ class Donor(Versioned, db.Model):
     __decisions__ = {"donor eligible": "POST /api/v1/donors/{id}/eligibility",
                      "donor ineligible": "POST /api/v1/donors/{id}/eligibility"}
     __attestations__ = ()
-    __signer_roles__ = ("qa",)
+    __signer_permission__ = "donors.eligibility"
 
     @property
     def consent_withdrawn(self) -> bool:

@@ -8,6 +8,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.extensions import db
 from app.signatures.operations import signed_change
@@ -25,6 +26,7 @@ def get_procurement(procurement_id: int) -> Procurement:
     return get_or_404(Procurement, procurement_id, "procurement")
 
 
+@guarded("donors.register")
 def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
     """Register a donor under a pseudonymous code."""
     code = validators.pseudonymous_code(code)
@@ -43,6 +45,7 @@ def _require_consent(donor: Donor, doing: str) -> None:
         raise RuleViolation(f"donor {donor.code} withdrew consent: {doing} is not allowed")
 
 
+@guarded("donors.screen")
 def add_screening_test(donor: Donor, marker: str, method: str, sample_date: dt.date, result: str) -> ScreeningTest:
     """Record a screening result; a decided eligibility goes back to pending for QA to decide again."""
     if marker not in MARKERS:
@@ -68,6 +71,7 @@ def eligibility_problems(donor: Donor) -> list[str]:
     return problems
 
 
+@guarded("donors.eligibility")
 def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason: str | None = None) -> Donor:
     """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
     reason = validators.optional_reason(reason)
@@ -79,6 +83,7 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
     return donor
 
 
+@guarded("donors.consent_withdrawal")
 def withdraw_consent(donor: Donor, reason: str) -> Donor:
     """Record a withdrawal: no further processing and no release of this donor's material."""
     reason = validators.reason(reason)
@@ -89,6 +94,7 @@ def withdraw_consent(donor: Donor, reason: str) -> Donor:
     return donor
 
 
+@guarded("procurements.record")
 def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
     """Record a procurement and give it the next DIN."""
     _require_consent(donor, "a new procurement")
@@ -106,6 +112,7 @@ def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
     return procurement
 
 
+@guarded("procurements.receive")
 def receive_procurement(procurement: Procurement, receiver, received_at: dt.datetime,
                         temperature_c) -> Procurement:
     """Record receipt at the lab, by someone other than the collector."""

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired
 
 from app.core import validators
 from app.core.forms import Rule, SignatureForm, validated
-from app.core.permissions import QA, TECHNICIAN, check_roles, require_roles
+from app.core.permissions import requires
 from app.core.timezones import site_time
 from app.extensions import db
 from app.signatures.operations import signatures_for
@@ -45,11 +45,10 @@ def din_check(din: str) -> str:
 
 
 @bp.route("/donors", methods=["GET", "POST"])
-@require_roles()
+@requires("read", POST="donors.register")
 def donors():
     form = DonorForm()
     if form.is_submitted():
-        check_roles(TECHNICIAN, QA)
         validated(form)
         donor = operations.create_donor(form.code.data, form.consent_date.data, form.consent_scope.data)
         return redirect(url_for("donors.donor", donor_id=donor.id))
@@ -58,7 +57,7 @@ def donors():
 
 
 @bp.route("/donors/<int:donor_id>")
-@require_roles()
+@requires("read")
 def donor(donor_id: int):
     record = operations.get_donor(donor_id)
     return render_template("donors/donor.html", donor=record, unmet=operations.eligibility_problems(record),
@@ -67,7 +66,7 @@ def donor(donor_id: int):
 
 
 @bp.route("/donors/<int:donor_id>/screening-tests", methods=["POST"])
-@require_roles(TECHNICIAN, QA)
+@requires("donors.screen")
 def add_screening(donor_id: int):
     form = validated(ScreeningForm())
     operations.add_screening_test(operations.get_donor(donor_id), form.marker.data, form.method.data,
@@ -77,7 +76,7 @@ def add_screening(donor_id: int):
 
 
 @bp.route("/donors/<int:donor_id>/eligibility/<any(eligible, ineligible):decision>", methods=["POST"])
-@require_roles(QA)
+@requires("donors.eligibility")
 def decide(donor_id: int, decision: str):
     form = validated(SignatureForm())
     operations.decide_eligibility(operations.get_donor(donor_id), current_user, form.password.data,
@@ -87,12 +86,11 @@ def decide(donor_id: int, decision: str):
 
 
 @bp.route("/procurements/<int:procurement_id>", methods=["GET", "POST"])
-@require_roles()
+@requires("read", POST="procurements.receive")
 def procurement(procurement_id: int):
     record = operations.get_procurement(procurement_id)
     form = ReceiptForm()
     if form.is_submitted():
-        check_roles(TECHNICIAN, QA)
         validated(form)
         operations.receive_procurement(record, current_user, site_time(form.received_at.data),
                                        form.temperature_c.data)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.donors.operations import get_procurement
 from app.extensions import db
@@ -32,17 +32,16 @@ blp = Blueprint("lots_api", __name__, url_prefix="/api/v1", description="Lots, g
 etags.register("deviation_id", Deviation)
 etags.register("lot_id", Lot)
 etags.register("step_id", ProcessStep)
-STAFF = (TECHNICIAN, QA)
 
 
 @blp.route("/product-codes")
 class ProductCodes(MethodView):
+    @requires("read")
     @blp.response(200, ProductCodeSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(ProductCode).order_by(ProductCode.code)).all()
 
-    @require_roles(ADMIN)
+    @requires("catalogue.manage")
     @blp.arguments(ProductCodeSchema)
     @blp.response(201, ProductCodeSchema)
     def post(self, data):
@@ -52,12 +51,12 @@ class ProductCodes(MethodView):
 
 @blp.route("/lots")
 class Lots(MethodView):
+    @requires("read")
     @blp.response(200, LotSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(Lot).order_by(Lot.id)).all()
 
-    @require_roles(*STAFF)
+    @requires("lots.create")
     @blp.arguments(TissueLotCreateSchema)
     @blp.response(201, LotSchema)
     def post(self, data):
@@ -68,22 +67,22 @@ class Lots(MethodView):
 
 @blp.route("/lots/<int:lot_id>")
 class LotById(MethodView):
+    @requires("read")
     @blp.response(200, LotSchema)
     def get(self, lot_id):
-        require_login()
         return operations.get_lot(lot_id)
 
 
 @blp.route("/lots/<int:lot_id>/children")
 class Children(MethodView):
+    @requires("read")
     @blp.response(200, LotSchema(many=True))
     def get(self, lot_id):
-        require_login()
         lot = operations.get_lot(lot_id)
         return db.session.scalars(select(Lot).join(LotParent, LotParent.child_id == Lot.id)
                                   .where(LotParent.parent_id == lot.id).order_by(Lot.id)).all()
 
-    @require_roles(*STAFF)
+    @requires("lots.create")
     @blp.arguments(ChildLotCreateSchema)
     @blp.response(201, LotSchema)
     def post(self, data, lot_id):
@@ -94,21 +93,21 @@ class Children(MethodView):
 
 @blp.route("/lots/<int:lot_id>/genealogy")
 class Genealogy(MethodView):
+    @requires("read")
     @blp.response(200, GenealogySchema)
     def get(self, lot_id):
         """Every ancestor and descendant, with parent → child edges."""
-        require_login()
         return genealogy.graph(operations.get_lot(lot_id))
 
 
 @blp.route("/lots/<int:lot_id>/steps")
 class Steps(MethodView):
+    @requires("read")
     @blp.response(200, StepSchema(many=True))
     def get(self, lot_id):
-        require_login()
         return operations.get_lot(lot_id).steps
 
-    @require_roles(TECHNICIAN)
+    @requires("lots.steps")
     @blp.arguments(StepCreateSchema)
     @blp.response(201, StepSchema)
     def post(self, data, lot_id):
@@ -118,7 +117,7 @@ class Steps(MethodView):
 
 @blp.route("/steps/<int:step_id>/close")
 class StepClose(MethodView):
-    @require_roles(TECHNICIAN)
+    @requires("lots.steps")
     @blp.arguments(StepCloseSchema)
     @blp.response(200, StepSchema)
     def post(self, data, step_id):
@@ -127,22 +126,22 @@ class StepClose(MethodView):
 
 @blp.route("/lots/<int:lot_id>/deviations")
 class Deviations(MethodView):
+    @requires("read")
     @blp.response(200, DeviationSchema(many=True))
     def get(self, lot_id):
-        require_login()
         return operations.get_lot(lot_id).deviations
 
+    @requires("deviations.open")
     @blp.arguments(DeviationCreateSchema)
     @blp.response(201, DeviationSchema)
     def post(self, data, lot_id):
         """Anyone may open a deviation."""
-        require_login()
         return operations.open_deviation(operations.get_lot(lot_id), current_user, data["description"])
 
 
 @blp.route("/deviations/<int:deviation_id>/close")
 class DeviationClose(MethodView):
-    @require_roles(QA)
+    @requires("deviations.close")
     @blp.arguments(DeviationCloseSchema)
     @blp.response(200, DeviationSchema)
     def post(self, data, deviation_id):
@@ -153,7 +152,7 @@ class DeviationClose(MethodView):
 
 @blp.route("/lots/<int:lot_id>/quarantine")
 class Quarantine(MethodView):
-    @require_roles(*STAFF)
+    @requires("lots.quarantine")
     @blp.arguments(ReasonSchema)
     @blp.response(200, LotSchema)
     def post(self, data, lot_id):
@@ -163,7 +162,7 @@ class Quarantine(MethodView):
 
 @blp.route("/lots/<int:lot_id>/retire")
 class Retire(MethodView):
-    @require_roles(QA)
+    @requires("lots.retire")
     @blp.arguments(RetireSchema)
     @blp.response(200, LotSchema(many=True))
     def post(self, data, lot_id):

@@ -56,7 +56,7 @@ class Lot(Versioned, db.Model):
     __decisions__ = {"released for clinical use": "POST /api/v1/lots/{id}/release",
                      "rejected": "POST /api/v1/lots/{id}/reject"}
     __attestations__ = ()
-    __signer_roles__ = ("qa",)
+    __signer_permission__ = "lots.release"
 
     def signed_content(self) -> dict:
         """What a release or rejection vouches for: the lot's identity, state and current QC results."""
@@ -126,7 +126,7 @@ class Deviation(Versioned, db.Model):
 
     __decisions__ = {"deviation closed": "POST /api/v1/deviations/{id}/close"}
     __attestations__ = ()
-    __signer_roles__ = ("qa",)
+    __signer_permission__ = "deviations.close"
 
     @property
     def is_open(self) -> bool:

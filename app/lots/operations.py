@@ -6,6 +6,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.donors.models import Donor, Procurement
 from app.extensions import db
@@ -41,6 +42,7 @@ def _require_processing_allowed(lot: Lot) -> None:
         raise RuleViolation(f"donor {', '.join(withdrawn)} withdrew consent: no further processing of lot {lot.number}")
 
 
+@guarded("catalogue.manage")
 def create_product_code(code: str, description: str, lot_kind: str,
                         thaw_expiry_hours: int | None = None) -> ProductCode:
     """Add an entry to the facility's product code catalogue."""
@@ -71,6 +73,7 @@ def _unique_number(number: str) -> str:
     return number
 
 
+@guarded("lots.create")
 def create_tissue_lot(procurement: Procurement, number: str, product_code: str) -> Lot:
     """The first lot of a donation: the received tissue."""
     if procurement.received_at is None:
@@ -85,6 +88,7 @@ def create_tissue_lot(procurement: Procurement, number: str, product_code: str) 
     return lot
 
 
+@guarded("lots.create")
 def derive_lot(parents: list[Lot], data: dict) -> Lot:
     """A child lot (passage, cell bank, drug product) from one or more parent lots of one donation."""
     if not parents:
@@ -110,6 +114,7 @@ def derive_lot(parents: list[Lot], data: dict) -> Lot:
     return lot
 
 
+@guarded("lots.steps")
 def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
     """Record a processing step and the material lots it consumed (each must be usable that day)."""
     data = {**data, "step_type": validators.text(data["step_type"], "step_type", 100, min_length=2),
@@ -137,6 +142,7 @@ def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
     return step
 
 
+@guarded("lots.steps")
 def close_step(step: ProcessStep, closer, ended_at, observations: str | None) -> ProcessStep:
     ended_at = validators.past_moment(ended_at, "ended_at")
     observations = validators.optional_text(observations, "observations", 5000, multiline=True)
@@ -153,6 +159,7 @@ def close_step(step: ProcessStep, closer, ended_at, observations: str | None) ->
     return step
 
 
+@guarded("deviations.open")
 def open_deviation(lot: Lot, opener, description: str) -> Deviation:
     description = validators.text(description, "description", 5000, min_length=5, multiline=True)
     deviation = Deviation(lot_id=lot.id, description=description, origin="manual", opened_by_id=opener.id)
@@ -161,6 +168,7 @@ def open_deviation(lot: Lot, opener, description: str) -> Deviation:
     return deviation
 
 
+@guarded("deviations.close")
 def close_deviation(deviation: Deviation, signer, password: str, resolution: str) -> Deviation:
     """QA closes a deviation with its resolution and an e-signature."""
     resolution = validators.text(resolution, "resolution", 5000, min_length=5, multiline=True)
@@ -171,6 +179,7 @@ def close_deviation(deviation: Deviation, signer, password: str, resolution: str
     return deviation
 
 
+@guarded("lots.quarantine")
 def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     """Processing is finished: the lot waits in quarantine for QC and QA's decision."""
     reason = validators.reason(reason)
@@ -181,6 +190,7 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     return lot
 
 
+@guarded("lots.retire")
 def expire(lot: Lot, reason: str) -> Lot:
     """A released lot reached its expiry: it may no longer be used."""
     reason = validators.reason(reason)
@@ -191,6 +201,7 @@ def expire(lot: Lot, reason: str) -> Lot:
     return lot
 
 
+@guarded("lots.retire")
 def recall(lot: Lot, reason: str) -> list[Lot]:
     """Recall a released lot and block every descendant not already closed; returns the lots changed."""
     reason = validators.reason(reason)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.extensions import db
 
 from . import operations
@@ -19,12 +19,12 @@ etags.register("material_id", MaterialLot)
 
 @blp.route("/materials")
 class Materials(MethodView):
+    @requires("read")
     @blp.response(200, MaterialSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(MaterialLot).order_by(MaterialLot.id)).all()
 
-    @require_roles(TECHNICIAN, QA)
+    @requires("materials.receive")
     @blp.arguments(MaterialCreateSchema)
     @blp.response(201, MaterialSchema)
     def post(self, data):
@@ -34,15 +34,15 @@ class Materials(MethodView):
 
 @blp.route("/materials/<int:material_id>")
 class MaterialById(MethodView):
+    @requires("read")
     @blp.response(200, MaterialSchema)
     def get(self, material_id):
-        require_login()
         return operations.get_material(material_id)
 
 
 @blp.route("/materials/<int:material_id>/decision")
 class MaterialDecision(MethodView):
-    @require_roles(QA)
+    @requires("materials.decide")
     @blp.arguments(MaterialDecisionSchema)
     @blp.response(200, MaterialSchema)
     def post(self, data, material_id):

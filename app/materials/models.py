@@ -30,7 +30,7 @@ class MaterialLot(Versioned, db.Model):
     __decisions__ = {"approved for use": "POST /api/v1/materials/{id}/decision",
                      "rejected": "POST /api/v1/materials/{id}/decision"}
     __attestations__ = ()
-    __signer_roles__ = ("qa",)
+    __signer_permission__ = "materials.decide"
 
     def signed_content(self) -> dict:
         return {"name": self.name, "supplier": self.supplier, "catalogue_number": self.catalogue_number,

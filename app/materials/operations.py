@@ -6,6 +6,7 @@ import audit
 from app.core import validators
 from app.core.errors import RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.extensions import db
 from app.signatures.operations import signed_change
 
@@ -16,6 +17,7 @@ def get_material(material_id: int) -> MaterialLot:
     return get_or_404(MaterialLot, material_id, "material lot")
 
 
+@guarded("materials.receive")
 def receive_material(data: dict) -> MaterialLot:
     """Register a received lot; it waits in quarantine for QA."""
     data = {**data, **{name: validators.text(data[name], name, 200 if name in ("name", "supplier") else 100)
@@ -33,6 +35,7 @@ def receive_material(data: dict) -> MaterialLot:
     return material
 
 
+@guarded("materials.decide")
 def decide(material: MaterialLot, signer, password: str, meaning: str, reason: str | None = None) -> MaterialLot:
     """QA approves ('approved for use') or rejects ('rejected') a lot in quarantine, with an e-signature."""
     reason = validators.optional_reason(reason)

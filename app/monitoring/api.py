@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import etags
-from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.extensions import db
 from app.storage.locations import get_location
 
@@ -29,17 +29,16 @@ from .schemas import (
 blp = Blueprint("monitoring_api", __name__, url_prefix="/api/v1", description="Temperature readings and excursions")
 etags.register("excursion_id", Excursion)
 etags.register("flag_id", ExcursionFlag)
-RECORDERS = (TECHNICIAN, QA)
 LIMIT = 5000
 
 
 @blp.route("/temperature-readings")
 class Readings(MethodView):
+    @requires("read")
     @blp.arguments(ReadingQuerySchema, location="query")
     @blp.response(200, ReadingSchema(many=True))
     def get(self, query):
         """Readings in time order (at most 5,000), filtered by storage unit and time."""
-        require_login()
         statement = select(TemperatureReading).order_by(TemperatureReading.measured_at, TemperatureReading.id)
         if query["storage_unit_id"] is not None:
             statement = statement.where(TemperatureReading.storage_unit_id == query["storage_unit_id"])
@@ -49,7 +48,7 @@ class Readings(MethodView):
             statement = statement.where(TemperatureReading.measured_at < query["until"])
         return db.session.scalars(statement.limit(LIMIT)).all()
 
-    @require_roles(*RECORDERS)
+    @requires("temperature.record")
     @blp.arguments(ReadingCreateSchema)
     @blp.response(201, ReadingSchema)
     def post(self, data):
@@ -61,7 +60,7 @@ class Readings(MethodView):
 
 @blp.route("/temperature-readings/import")
 class ReadingsImport(MethodView):
-    @require_roles(*RECORDERS)
+    @requires("temperature.record")
     @blp.arguments(CsvImportSchema)
     @blp.response(201, ImportResultSchema)
     def post(self, data):
@@ -71,11 +70,11 @@ class ReadingsImport(MethodView):
 
 @blp.route("/excursions")
 class Excursions(MethodView):
+    @requires("read")
     @blp.arguments(ExcursionQuerySchema, location="query")
     @blp.response(200, ExcursionSchema(many=True))
     def get(self, query):
         """Excursions, newest first, each with its flags."""
-        require_login()
         statement = select(Excursion).options(selectinload(Excursion.flags)).order_by(Excursion.started_at.desc(),
                                                                                       Excursion.id.desc())
         if query["storage_unit_id"] is not None:
@@ -88,15 +87,15 @@ class Excursions(MethodView):
 
 @blp.route("/excursions/<int:excursion_id>")
 class ExcursionById(MethodView):
+    @requires("read")
     @blp.response(200, ExcursionSchema)
     def get(self, excursion_id):
-        require_login()
         return operations.get_excursion(excursion_id)
 
 
 @blp.route("/excursions/<int:excursion_id>/assess")
 class ExcursionAssess(MethodView):
-    @require_roles(QA)
+    @requires("excursions.assess")
     @blp.arguments(FlagCloseSchema)
     @blp.response(200, ExcursionSchema)
     def post(self, data, excursion_id):
@@ -108,11 +107,11 @@ class ExcursionAssess(MethodView):
 
 @blp.route("/excursion-flags")
 class Flags(MethodView):
+    @requires("read")
     @blp.arguments(FlagQuerySchema, location="query")
     @blp.response(200, FlagSchema(many=True))
     def get(self, query):
         """Flags, oldest first, filtered by unit and by whether QA closed them."""
-        require_login()
         statement = select(ExcursionFlag).order_by(ExcursionFlag.id)
         if query["unit_id"] is not None:
             statement = statement.where(ExcursionFlag.unit_id == query["unit_id"])
@@ -124,7 +123,7 @@ class Flags(MethodView):
 
 @blp.route("/excursion-flags/<int:flag_id>/close")
 class FlagClose(MethodView):
-    @require_roles(QA)
+    @requires("excursions.assess")
     @blp.arguments(FlagCloseSchema)
     @blp.response(200, FlagSchema)
     def post(self, data, flag_id):

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
+from app.core.permissions import guarded
 from app.core.timezones import site_time
 from app.core.validators import check_characters
 from app.extensions import db
@@ -134,6 +135,7 @@ def parse(text: str) -> list[Line]:
     return lines
 
 
+@guarded("temperature.record")
 def import_csv(text: str, actor) -> dict:
     """Record every reading of a monitor export in time order; answers how many and the excursions changed."""
     lines = parse(text)

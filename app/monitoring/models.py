@@ -90,7 +90,7 @@ class ExcursionFlag(Versioned, db.Model):
     __decisions__ = {"excursion assessed": "POST /api/v1/excursion-flags/{id}/close (or "
                                            "POST /api/v1/excursions/{excursion_id}/assess for all its flags)"}
     __attestations__ = ()
-    __signer_roles__ = ("qa",)
+    __signer_permission__ = "excursions.assess"
 
     @property
     def is_open(self) -> bool:

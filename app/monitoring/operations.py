@@ -8,7 +8,8 @@
   unit placed there while it goes on (``flag_if_in_excursion``, and again when the excursion ends).
 - QA closes a flag with a signed assessment once the excursion has ended. An assessed excursion is frozen:
   a reading that would change its span or extremes is refused.
-- An open flag forbids dispatch, thaw and dispense (``require_unflagged``).
+- An open flag forbids dispatch, thaw and dispense (``require_unflagged``; storage asks through its
+  ``unit_leaving`` signal, answered in receivers.py).
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.core.timezones import local
 from app.core.types import utcnow
 from app.extensions import db
@@ -80,6 +82,7 @@ def new_reading(storage_unit: StorageLocation, measured_at: dt.datetime, value_c
                               in_range=in_range(storage_unit, value_c), source=source, recorded_by_id=actor.id)
 
 
+@guarded("temperature.record")
 def record_reading(storage_unit: StorageLocation, measured_at: dt.datetime, value_c: Decimal, actor,
                    source: str = "manual", flag: bool = True) -> tuple[TemperatureReading, Excursion | None]:
     """Record a reading, apply it to the excursions and flag (unless flag=False: then the caller runs flag_span)."""
@@ -223,13 +226,21 @@ def describe(excursion: Excursion) -> str:
             f"{excursion.lowest_c} to {excursion.highest_c} °C, range {low} to {high} °C")
 
 
+def flag_refusal(unit: Unit, doing: str) -> str | None:
+    """Why what is being done to a unit is refused while an excursion flag on it is open; None when none is."""
+    flags = open_flags(unit)
+    if not flags:
+        return None
+    excursion = flags[0].excursion
+    return (f"unit {unit.barcode} is flagged by excursion {excursion.id} ({describe(excursion)}): "
+            f"{doing} is not allowed until QA assesses it")
+
+
 def require_unflagged(unit: Unit, doing: str) -> None:
     """Refuse (409) what is being done to a unit while an excursion flag on it is open."""
-    flags = open_flags(unit)
-    if flags:
-        excursion = flags[0].excursion
-        raise RuleViolation(f"unit {unit.barcode} is flagged by excursion {excursion.id} ({describe(excursion)}): "
-                            f"{doing} is not allowed until QA assesses it")
+    refusal = flag_refusal(unit, doing)
+    if refusal:
+        raise RuleViolation(refusal)
 
 
 def _require_ended(excursion: Excursion) -> None:
@@ -237,6 +248,7 @@ def _require_ended(excursion: Excursion) -> None:
         raise RuleViolation(f"excursion {excursion.id} is still going on: its flags are assessed once it ends")
 
 
+@guarded("excursions.assess")
 def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> ExcursionFlag:
     """QA closes a flag with its assessment and an e-signature, once the excursion has ended."""
     assessment = validators.text(assessment, "assessment", 5000, min_length=3, multiline=True)
@@ -248,6 +260,7 @@ def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> E
     return flag
 
 
+@guarded("excursions.assess")
 def close_open_flags(excursion: Excursion, signer, password: str, assessment: str) -> list[ExcursionFlag]:
     """QA assesses every open flag of an ended excursion at once: one assessment, one password, a signature each."""
     assessment = validators.text(assessment, "assessment", 5000, min_length=3, multiline=True)

@@ -1,6 +1,6 @@
 """Which units were in a storage unit during a span of time, from custody events and current positions.
 
-A custody event's ``to_place`` "box:<box id>:<row>:<col>" says where the unit was from the event's ``at``
+A custody event's ``to_place``, a box position, says where the unit was from the event's ``at``
 until its next event. Boxes are attributed to the storage unit they are under today: a whole box moved
 between storage units is covered by ``flag_if_in_excursion`` at the time of the move, not by this history.
 """
@@ -8,8 +8,9 @@ between storage units is covered by ``flag_if_in_excursion`` at the time of the 
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from app.custody import places
 from app.custody.models import CustodyEvent
 from app.extensions import db
 from app.storage.models import StorageLocation, Unit
@@ -36,10 +37,9 @@ def boxes_under(storage_unit: StorageLocation) -> set[int]:
     return boxes
 
 
-def _box_of(place: str | None) -> int | None:
-    if not place or not place.startswith("box:"):
-        return None
-    return int(place.split(":")[1])
+def _box_of(key: str) -> int | None:
+    place = places.parse(key)
+    return place.box_id if isinstance(place, places.BoxPosition) else None
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -51,7 +51,7 @@ def _candidates(boxes: set[int], end: dt.datetime | None) -> set[int]:
     """Units that ever went into one of the boxes before the end, or are in one now."""
     found = set()
     for part in _chunks(sorted(boxes)):
-        query = select(CustodyEvent.unit_id).where(or_(*[CustodyEvent.to_place.like(f"box:{b}:%") for b in part]))
+        query = select(CustodyEvent.unit_id).where(places.in_boxes(CustodyEvent.to_place, part))
         if end is not None:
             query = query.where(CustodyEvent.at < end)
         found |= set(db.session.scalars(query.distinct()))

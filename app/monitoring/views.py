@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import SignatureForm, validated
 from app.core.lookup import by_id
-from app.core.permissions import QA, TECHNICIAN, require_roles
+from app.core.permissions import requires
 from app.core.timezones import site_zone
 from app.extensions import db
 from app.lots.models import Lot
@@ -25,7 +25,6 @@ from . import csvimport, operations
 from .models import Excursion, ExcursionFlag, TemperatureReading
 
 bp = Blueprint("monitoring", __name__, template_folder="templates")
-RECORDERS = (TECHNICIAN, QA)
 #: rows shown at most in one table; recent readings shown on the temperature page
 LIMIT, RECENT = 500, 50
 #: the largest export accepted: characters pasted, bytes uploaded (the API takes as many characters)
@@ -55,7 +54,7 @@ def temperature_range(record) -> str:
 
 
 @bp.route("/excursions")
-@require_roles()
+@requires("read")
 def excursions_page():
     listed = db.session.scalars(select(Excursion).order_by(Excursion.started_at.desc(), Excursion.id.desc())
                                 .limit(LIMIT)).all()
@@ -97,13 +96,13 @@ def _render_excursion(excursion: Excursion, form: FlagCloseForm, error: DomainEr
 
 
 @bp.route("/excursions/<int:excursion_id>")
-@require_roles()
+@requires("read")
 def excursion_page(excursion_id: int):
     return _render_excursion(operations.get_excursion(excursion_id), FlagCloseForm(formdata=None))
 
 
 @bp.route("/excursion-flags/<int:flag_id>/close", methods=["POST"])
-@require_roles(QA)
+@requires("excursions.assess")
 def close_flag(flag_id: int):
     flag = operations.get_flag(flag_id)
     excursion_id, form = flag.excursion_id, FlagCloseForm()
@@ -118,7 +117,7 @@ def close_flag(flag_id: int):
 
 
 @bp.route("/excursions/<int:excursion_id>/assess", methods=["POST"])
-@require_roles(QA)
+@requires("excursions.assess")
 def assess_excursion(excursion_id: int):
     excursion, form = operations.get_excursion(excursion_id), FlagCloseForm()
     try:
@@ -147,13 +146,13 @@ def _render_temperature(reading_form: ReadingForm, import_form: ImportForm, erro
 
 
 @bp.route("/temperature")
-@require_roles()
+@requires("read")
 def temperature_page():
     return _render_temperature(ReadingForm(formdata=None), ImportForm(formdata=None))
 
 
 @bp.route("/temperature/readings", methods=["POST"])
-@require_roles(*RECORDERS)
+@requires("temperature.record")
 def record_reading():
     form = ReadingForm()
     try:
@@ -189,7 +188,7 @@ def _csv_text(form: ImportForm) -> str:
 
 
 @bp.route("/temperature/import", methods=["POST"])
-@require_roles(*RECORDERS)
+@requires("temperature.record")
 def import_readings():
     form = ImportForm()
     try:

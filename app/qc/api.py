@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.extensions import db
 from app.lots.operations import get_lot
 
@@ -26,14 +26,14 @@ etags.register("result_id", QcResult)
 
 @blp.route("/specifications")
 class Specifications(MethodView):
+    @requires("read")
     @blp.response(200, SpecificationSchema(many=True))
     def get(self):
         """Every version of every specification."""
-        require_login()
         return db.session.scalars(select(Specification).order_by(Specification.lot_kind,
                                                                  Specification.version)).all()
 
-    @require_roles(QA)
+    @requires("specifications.manage")
     @blp.arguments(SpecificationCreateSchema)
     @blp.response(201, SpecificationSchema)
     def post(self, data):
@@ -43,14 +43,14 @@ class Specifications(MethodView):
 
 @blp.route("/lots/<int:lot_id>/qc-results")
 class LotQcResults(MethodView):
+    @requires("read")
     @blp.response(200, QcResultSchema(many=True))
     def get(self, lot_id):
         """Every result of the lot, superseded ones included."""
-        require_login()
         lot = get_lot(lot_id)
         return db.session.scalars(select(QcResult).where(QcResult.lot_id == lot.id).order_by(QcResult.id)).all()
 
-    @require_roles(TECHNICIAN, QA)
+    @requires("qc.record")
     @blp.arguments(QcResultCreateSchema)
     @blp.response(201, QcResultSchema)
     def post(self, data, lot_id):
@@ -60,7 +60,7 @@ class LotQcResults(MethodView):
 
 @blp.route("/qc-results/<int:result_id>/verify")
 class Verify(MethodView):
-    @require_roles(TECHNICIAN, QA)
+    @requires("qc.verify")
     @blp.response(200, QcResultSchema)
     def post(self, result_id):
         """Second-person verification (never by the performer)."""
@@ -69,7 +69,7 @@ class Verify(MethodView):
 
 @blp.route("/qc-results/<int:result_id>/correct")
 class Correct(MethodView):
-    @require_roles(TECHNICIAN, QA)
+    @requires("qc.record")
     @blp.arguments(QcCorrectionSchema)
     @blp.response(201, QcResultSchema)
     def post(self, data, result_id):

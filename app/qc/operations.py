@@ -8,6 +8,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.extensions import db
 from app.lots.models import Deviation, Lot
@@ -21,6 +22,7 @@ def current_specification(lot_kind: str) -> Specification | None:
                                                          Specification.current.is_(True)))
 
 
+@guarded("specifications.manage")
 def create_specification(lot_kind: str, name: str, tests: list[dict]) -> Specification:
     """Make a new version of the kind's specification; the previous version stops being current."""
     name = validators.text(name, "name", 200, min_length=3)
@@ -89,6 +91,7 @@ def _measured(test: SpecTest, data: dict) -> dict:
     return {"value": data["value"], "unit": data["unit"], "text_value": None, "spec_value": spec_value}
 
 
+@guarded("qc.record")
 def record_result(lot: Lot, performer, data: dict, supersedes: QcResult | None = None) -> QcResult:
     """Record a QC result, evaluate it, and open a deviation if it is out of specification."""
     data = {**data, "method": validators.text(data["method"], "method", 200, min_length=2),
@@ -126,6 +129,7 @@ def get_result(result_id: int) -> QcResult:
     return get_or_404(QcResult, result_id, "QC result")
 
 
+@guarded("qc.verify")
 def verify_result(result: QcResult, verifier) -> QcResult:
     """Second-person verification: never by the performer, only of a current result."""
     if result.performed_by_id == verifier.id:
@@ -140,6 +144,7 @@ def verify_result(result: QcResult, verifier) -> QcResult:
     return result
 
 
+@guarded("qc.record")
 def correct_result(result: QcResult, performer, data: dict) -> QcResult:
     """A correction supersedes the old result, which stays as it was, with the reason."""
     if not result.current:

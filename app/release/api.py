@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.core.permissions import QA, require_login, require_roles
+from app.core.permissions import requires
 from app.lots.operations import get_lot
 from app.signatures.operations import signatures_for
 
@@ -23,13 +23,13 @@ def _status(lot, signer=None) -> dict:
 
 @blp.route("/lots/<int:lot_id>/release")
 class Release(MethodView):
+    @requires("read")
     @blp.response(200, ReleaseStatusSchema)
     def get(self, lot_id):
         """What still blocks release (for the caller as signer), and the lot's signatures."""
-        require_login()
         return _status(get_lot(lot_id), current_user)
 
-    @require_roles(QA)
+    @requires("lots.release")
     @blp.arguments(ReleaseSchema)
     @blp.response(200, ReleaseStatusSchema)
     def post(self, data, lot_id):
@@ -40,7 +40,7 @@ class Release(MethodView):
 
 @blp.route("/lots/<int:lot_id>/reject")
 class Reject(MethodView):
-    @require_roles(QA)
+    @requires("lots.release")
     @blp.arguments(RejectSchema)
     @blp.response(200, ReleaseStatusSchema)
     def post(self, data, lot_id):

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.core import validators
 from app.core.errors import RuleViolation
+from app.core.permissions import guarded
 from app.extensions import db
 from app.lots.genealogy import ancestor_ids
 from app.lots.models import Deviation, Lot
@@ -71,6 +72,7 @@ def release_blockers(lot: Lot, signer=None) -> list[str]:
     return problems
 
 
+@guarded("lots.release")
 def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
     """QA releases the lot for clinical use; refused with every unmet rule listed."""
     reason = validators.optional_reason(reason)
@@ -79,6 +81,7 @@ def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
     return _decide(lot, signer, password, RELEASE, "released", reason)
 
 
+@guarded("lots.release")
 def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
     """QA rejects a lot that is in process or in quarantine."""
     reason = validators.reason(reason)

@@ -1,6 +1,7 @@
 """Signing: re-check the password, then record signer, meaning, time and the content's hash.
 
-A signable model has ``signed_content()``, ``__signer_roles__`` and two kinds of meaning:
+A signable model has ``signed_content()``, ``__signer_permission__`` (the action of the permission table whose
+roles may sign it, app/core/permissions.py) and two kinds of meaning:
 
 - ``__attestations__``: statements that decide nothing about the record ("access reviewed"); anyone with a
   signer role signs them through the generic ``sign`` (POST /api/v1/signatures);
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 import audit
 from app.auth.credentials import verify_signer
-from app.core import validators
+from app.core import permissions, validators
 from app.core.errors import Forbidden, InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.extensions import db
@@ -61,9 +62,10 @@ def decision_route(record, meaning: str) -> str:
 
 
 def _check_signer(signer, record) -> None:
-    if not signer.has_any_role(record.__signer_roles__):
+    action = record.__signer_permission__
+    if not permissions.may(signer, action):
         raise Forbidden(f"signing a {record.__tablename__} record needs the role "
-                        f"{' or '.join(record.__signer_roles__)}")
+                        f"{' or '.join(permissions.roles_for(action))}")
     conflict = getattr(record, "signer_conflict", None)
     if conflict is not None and (why := conflict(signer)):
         raise RuleViolation(why)

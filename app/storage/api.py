@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.permissions import ADMIN, QA, TECHNICIAN, require_login, require_roles
+from app.core.permissions import requires
 from app.custody.operations import chain
 from app.extensions import db
 from app.lots.operations import get_lot
@@ -36,19 +36,18 @@ from .schemas import (
 blp = Blueprint("storage_api", __name__, url_prefix="/api/v1", description="Storage, units, custody and scans")
 etags.register("location_id", StorageLocation)
 etags.register("unit_id", Unit)
-HANDLERS = (TECHNICIAN, QA)
 
 
 @blp.route("/storage/locations")
 class Locations(MethodView):
+    @requires("read")
     @blp.response(200, LocationSchema(many=True))
     def get(self):
         """The whole storage tree, from the sites down."""
-        require_login()
         return db.session.scalars(select(StorageLocation).where(StorageLocation.parent_id.is_(None))
                                   .order_by(StorageLocation.id)).all()
 
-    @require_roles(ADMIN)
+    @requires("storage.configure")
     @blp.arguments(LocationCreateSchema)
     @blp.response(201, LocationSchema)
     def post(self, data):
@@ -61,7 +60,7 @@ class Locations(MethodView):
 
 @blp.route("/storage/templates/tank")
 class TankTemplate(MethodView):
-    @require_roles(ADMIN)
+    @requires("storage.configure")
     @blp.arguments(TankTemplateSchema)
     @blp.response(201, LocationSchema)
     def post(self, data):
@@ -74,17 +73,17 @@ class TankTemplate(MethodView):
 
 @blp.route("/storage/locations/<int:location_id>/map")
 class BoxMap(MethodView):
+    @requires("read")
     @blp.response(200, BoxMapSchema)
     @blp.alt_response(409, description="the location is not a box")
     def get(self, location_id):
         """A box drawn as a grid: free, occupied, blocked."""
-        require_login()
         return box_map(locations.get_location(location_id))
 
 
 @blp.route("/storage/locations/<int:location_id>/blocked-positions")
 class BlockedPositions(MethodView):
-    @require_roles(ADMIN)
+    @requires("storage.configure")
     @blp.arguments(BlockSchema)
     @blp.response(201, BoxMapSchema)
     def post(self, data, location_id):
@@ -96,12 +95,12 @@ class BlockedPositions(MethodView):
 
 @blp.route("/lots/<int:lot_id>/units")
 class LotUnits(MethodView):
+    @requires("read")
     @blp.response(200, UnitSchema(many=True))
     def get(self, lot_id):
-        require_login()
         return db.session.scalars(select(Unit).where(Unit.lot_id == get_lot(lot_id).id).order_by(Unit.id)).all()
 
-    @require_roles(*HANDLERS)
+    @requires("units.create")
     @blp.arguments(UnitsCreateSchema)
     @blp.response(201, UnitSchema(many=True))
     def post(self, data, lot_id):
@@ -111,17 +110,17 @@ class LotUnits(MethodView):
 
 @blp.route("/units")
 class Units(MethodView):
+    @requires("read")
     @blp.response(200, UnitSchema(many=True))
     def get(self):
-        require_login()
         return db.session.scalars(select(Unit).order_by(Unit.id).limit(1000)).all()
 
 
 @blp.route("/units/<int:unit_id>")
 class UnitById(MethodView):
+    @requires("read")
     @blp.response(200, UnitSchema)
     def get(self, unit_id):
-        require_login()
         return operations.get_unit(unit_id)
 
 
@@ -142,7 +141,7 @@ def _taken(unit_id: int, data: dict):
 
 @blp.route("/units/<int:unit_id>/store")
 class Store(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("units.store")
     @blp.arguments(PlacementSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
@@ -154,7 +153,7 @@ class Store(MethodView):
 
 @blp.route("/units/<int:unit_id>/move")
 class Move(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("units.store")
     @blp.arguments(MoveSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
@@ -165,7 +164,7 @@ class Move(MethodView):
 
 @blp.route("/units/<int:unit_id>/retrieve")
 class Retrieve(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("units.store")
     @blp.arguments(RetrievalSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
@@ -175,28 +174,28 @@ class Retrieve(MethodView):
 
 @blp.route("/units/<int:unit_id>/custody")
 class Custody(MethodView):
+    @requires("read")
     @blp.response(200, CustodyEventSchema(many=True))
     def get(self, unit_id):
         """The unit's chain of custody, in order."""
-        require_login()
         return chain(operations.get_unit(unit_id).id)
 
 
 @blp.route("/scan")
 class Scan(MethodView):
+    @requires("read")
     @blp.arguments(ScanSchema)
     @blp.response(200)
     @blp.alt_response(404, description="nothing has this code")
     @blp.alt_response(422, description="malformed or ambiguous code")
     def post(self, data):
         """Resolve any printed code to exactly one object: {type, id, …}."""
-        require_login()
         return scan.resolve(data["code"])
 
 
 @blp.route("/units/<int:unit_id>/thaw")
 class Thaw(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("units.thaw")
     @blp.arguments(ConfirmationSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
@@ -206,7 +205,7 @@ class Thaw(MethodView):
 
 @blp.route("/units/<int:unit_id>/destroy")
 class Destroy(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("units.destroy")
     @blp.arguments(ReasonedSchema)
     @blp.response(200, UnitSchema)
     def post(self, data, unit_id):
@@ -215,7 +214,7 @@ class Destroy(MethodView):
 
 @blp.route("/storage/locations/<int:location_id>/move")
 class BoxMove(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("storage.move")
     @blp.arguments(BoxMoveSchema)
     @blp.response(200, LocationSchema)
     def post(self, data, location_id):
@@ -226,7 +225,7 @@ class BoxMove(MethodView):
 
 @blp.route("/storage/locations/<int:location_id>/evacuate")
 class Evacuate(MethodView):
-    @require_roles(*HANDLERS)
+    @requires("storage.move")
     @blp.arguments(EvacuationSchema)
     @blp.response(200, UnitSchema(many=True))
     def post(self, data, location_id):

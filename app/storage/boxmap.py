@@ -3,17 +3,18 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.monitoring.operations import flagged_unit_ids
 
 from .locations import blocked_positions, check_position
 from .models import StorageLocation, Unit
+from .signals import flagged_units
 
 
 def box_map(box: StorageLocation) -> dict:
     check_position(box, 1, 1)
     units = {(u.row, u.col): u for u in db.session.scalars(select(Unit).where(Unit.box_id == box.id))}
     blocked = blocked_positions(box)
-    flagged = flagged_unit_ids([u.id for u in units.values()])
+    unit_ids = [u.id for u in units.values()]
+    flagged = set().union(*(ids for _, ids in flagged_units.send(box, unit_ids=unit_ids))) if unit_ids else set()
     cells = []
     for row in range(1, box.rows + 1):
         for col in range(1, box.columns + 1):

@@ -4,11 +4,13 @@ from sqlalchemy import select
 
 import audit
 from app.core.errors import RuleViolation
+from app.core.permissions import guarded
 from app.custody import operations as custody
 from app.extensions import db
-from app.monitoring import operations as monitoring
 
 from .models import StorageLocation, Unit
+from .operations import place_of
+from .signals import units_placed
 
 
 def _units_in(box_ids: list[int]) -> list[Unit]:
@@ -30,10 +32,11 @@ def _boxes_under(location: StorageLocation) -> list[int]:
 def _record_moves(units: list[Unit], actor, why: str) -> None:
     """Each unit's own custody event; units arriving in a storage unit during an excursion are flagged."""
     for unit in units:
-        custody.record(unit, "moved", f"box:{unit.box_id}:{unit.row}:{unit.col}", actor, "manual", why)
-    monitoring.flag_if_in_excursion(units)
+        custody.record(unit, "moved", place_of(unit), actor, "manual", why)
+    units_placed.send(actor, units=units)
 
 
+@guarded("storage.move")
 def move_box(box: StorageLocation, rack: StorageLocation, actor) -> StorageLocation:
     """Put a whole box into another rack."""
     if box.kind != "box" or rack.kind not in ("rack", "storage_unit"):
@@ -45,6 +48,7 @@ def move_box(box: StorageLocation, rack: StorageLocation, actor) -> StorageLocat
     return box
 
 
+@guarded("storage.move")
 def evacuate(source: StorageLocation, target: StorageLocation, actor) -> list[Unit]:
     """Move every rack and box of one storage unit into another, all or nothing."""
     if source.kind != "storage_unit" or target.kind != "storage_unit" or source.id == target.id:

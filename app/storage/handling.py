@@ -7,13 +7,15 @@ from sqlalchemy import select
 import audit
 from app.core import validators
 from app.core.errors import RuleViolation
+from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.custody import operations as custody
+from app.custody.places import GONE, Person
 from app.extensions import db
 from app.lots.models import Lot, ProductCode
-from app.monitoring import operations as monitoring
 
 from .models import Unit
+from .signals import unit_leaving
 
 
 def _require_in_hand(unit: Unit, doing: str) -> None:
@@ -22,19 +24,27 @@ def _require_in_hand(unit: Unit, doing: str) -> None:
         raise RuleViolation(f"unit {unit.barcode} is {where}; {doing} needs it in hand")
 
 
+def _require_free_to_leave(unit: Unit, doing: str) -> None:
+    """Refuse (409) with the first reason a package above gives for keeping the unit (an open excursion flag)."""
+    reasons = [reason for _, reason in unit_leaving.send(unit, doing=doing) if reason]
+    if reasons:
+        raise RuleViolation(reasons[0])
+
+
 def check_dispatchable(unit: Unit) -> None:
     """A unit may leave in a shipment when it is in hand and its lot is released (or it is a QC sample)."""
     _require_in_hand(unit, "dispatch")
-    monitoring.require_unflagged(unit, "dispatch")
+    _require_free_to_leave(unit, "dispatch")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}, not released")
 
 
+@guarded("units.thaw")
 def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Thaw a unit in hand; allowed before release only for QC samples, recorded as such."""
     _require_in_hand(unit, "thawing")
-    monitoring.require_unflagged(unit, "thawing")
+    _require_free_to_leave(unit, "thawing")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}; only QC samples of an "
@@ -46,10 +56,11 @@ def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | Non
     purpose = "thawed as a QC sample of an unreleased lot" if lot.state != "released" else "thawed"
     with audit.action(db.session, "unit.thawed", purpose):
         unit.state, unit.thawed_at, unit.thaw_expires_at = "thawed", now, now + dt.timedelta(hours=hours)
-    custody.record(unit, "thawed", f"person:{actor.id}", actor, confirmation, manual_reason)
+    custody.record(unit, "thawed", Person(actor.id), actor, confirmation, manual_reason)
     return unit
 
 
+@guarded("units.destroy")
 def destroy(unit: Unit, actor, reason: str) -> Unit:
     """Destroy a unit (never delete it): it leaves every position and its chain ends."""
     reason = validators.reason(reason)
@@ -58,5 +69,5 @@ def destroy(unit: Unit, actor, reason: str) -> Unit:
     with audit.action(db.session, "unit.destroyed", reason):
         unit.state = "destroyed"
         unit.box_id = unit.row = unit.col = None
-    custody.record(unit, "destroyed", "gone", actor, "manual", reason)
+    custody.record(unit, "destroyed", GONE, actor, "manual", reason)
     return unit

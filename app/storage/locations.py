@@ -9,6 +9,7 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.extensions import db
 
 from .models import BlockedPosition, StorageLocation
@@ -39,6 +40,7 @@ def _check_box(data: dict) -> dict:
             "fill_order": data.get("fill_order") or "row"}
 
 
+@guarded("storage.configure")
 def create_location(parent: StorageLocation | None, kind: str, name: str, **details) -> StorageLocation:
     """Add a site, room, storage unit, rack or box under its parent."""
     name = validators.text(name, "name", 100)
@@ -56,6 +58,7 @@ def create_location(parent: StorageLocation | None, kind: str, name: str, **deta
     return location
 
 
+@guarded("storage.configure")
 def create_tank(room: StorageLocation, name: str, racks: int, boxes_per_rack: int, box: dict,
                 **unit_details) -> StorageLocation:
     """A whole storage unit with its racks and boxes, in one call."""
@@ -67,6 +70,7 @@ def create_tank(room: StorageLocation, name: str, racks: int, boxes_per_rack: in
     return tank
 
 
+@guarded("storage.configure")
 def block_position(box: StorageLocation, row: int, col: int, reason: str) -> BlockedPosition:
     reason = validators.reason(reason, max_length=200)
     check_position(box, row, col)

@@ -8,14 +8,16 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.custody import operations as custody
+from app.custody.places import LAB, BoxPosition, Person
 from app.extensions import db
 from app.lots.models import Lot
 from app.lots.operations import donors_of
-from app.monitoring import operations as monitoring
 
 from .locations import blocked_positions, check_position, require_box
 from .models import StorageLocation, Unit
+from .signals import units_placed
 
 DIVISION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -24,9 +26,9 @@ def get_unit(unit_id: int) -> Unit:
     return get_or_404(Unit, unit_id, "unit")
 
 
-def place_of(unit: Unit) -> str | None:
-    """The custody key of the unit's box position, or None when it is not in a box."""
-    return f"box:{unit.box_id}:{unit.row}:{unit.col}" if unit.box_id else None
+def place_of(unit: Unit) -> BoxPosition | None:
+    """The custody place of the unit's box position, or None when it is not in a box."""
+    return BoxPosition(unit.box_id, unit.row, unit.col) if unit.box_id else None
 
 
 def divisions(count: int) -> list[str]:
@@ -40,6 +42,7 @@ def divisions(count: int) -> list[str]:
     return codes[:count]
 
 
+@guarded("units.create")
 def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: Decimal, cells: int,
                  qc_samples: int = 0) -> list[Unit]:
     """Cryopreserve a lot into count units at once, each with its barcode, division and a first custody event."""
@@ -57,7 +60,7 @@ def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: De
     with audit.action(db.session, "unit.create"):
         db.session.add_all(units)
     for unit in units:
-        custody.record(unit, "created", "lab", actor)
+        custody.record(unit, "created", LAB, actor)
     return units
 
 
@@ -90,10 +93,11 @@ def _occupy(unit: Unit, box: StorageLocation, row: int, col: int, event_type: st
         # Someone else's placement committed between our check and our write; the database kept them apart.
         raise RuleViolation(f"{where} was just taken by someone else") from None
     custody.record(unit, event_type, place_of(unit), actor, confirmation, manual_reason)
-    monitoring.flag_if_in_excursion([unit])
+    units_placed.send(actor, units=[unit])
     return unit
 
 
+@guarded("units.store")
 def store(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: int | None = None,
           confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Place a unit that is in the lab into a box position (or the next free one in the box's fill order)."""
@@ -105,6 +109,7 @@ def store(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: 
     return _occupy(unit, box, row, col, "stored", actor, confirmation, manual_reason)
 
 
+@guarded("units.store")
 def move(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: int | None = None,
          confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Move a stored unit to another position."""
@@ -124,11 +129,12 @@ def require_in_box(unit: Unit, box: StorageLocation) -> None:
         raise RuleViolation(f"unit {unit.barcode} is not in the scanned box {box.name}: it is {where}")
 
 
+@guarded("units.store")
 def retrieve(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Take a unit out of its position into the hands of the actor."""
     if unit.box_id is None:
         raise RuleViolation(f"unit {unit.barcode} is not in a box")
     with audit.action(db.session, "unit.retrieved", "retrieved from storage"):
         unit.box_id = unit.row = unit.col = None
-    custody.record(unit, "retrieved", f"person:{actor.id}", actor, confirmation, manual_reason)
+    custody.record(unit, "retrieved", Person(actor.id), actor, confirmation, manual_reason)
     return unit

@@ -1,4 +1,5 @@
-"""Pages: the storage tree, a box drawn as a grid, a unit with its custody timeline, and scanner-driven placement."""
+"""Pages: the storage tree, a box drawn as a grid, a unit with its custody timeline, scanner-driven placement and
+thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,24 +12,29 @@ from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.forms import validated
 from app.core.lookup import by_id
-from app.core.permissions import QA, TECHNICIAN, require_roles
+from app.core.permissions import requires
+from app.core.timezones import local
+from app.custody import places
 from app.custody.operations import chain
 from app.extensions import db
 from app.lots.models import Lot
 
-from . import operations, scan
+from . import handling, operations, scan
 from .boxmap import box_map
 from .locations import get_location, parse_position
 from .models import StorageLocation, Unit
 
 bp = Blueprint("storage", __name__, template_folder="templates")
-HANDLERS = (TECHNICIAN, QA)
 
 
 class PlaceForm(FlaskForm):
     scan = StringField("Scan", validators=[DataRequired(message="scan a code"), Length(max=200)])
     box_id = HiddenField()
     position = HiddenField()
+
+
+class ThawForm(FlaskForm):
+    code = StringField("Scan the unit to thaw", validators=[DataRequired(), Length(max=200)])
 
 
 def _box(box_id) -> StorageLocation:
@@ -56,7 +62,7 @@ def _cells_by_row(box: StorageLocation) -> list[list[dict]]:
 
 
 @bp.route("/storage")
-@require_roles()
+@requires("read")
 def tree():
     locations = db.session.scalars(select(StorageLocation).order_by(StorageLocation.id)).all()
     children: dict[int | None, list[StorageLocation]] = {}
@@ -68,43 +74,45 @@ def tree():
 
 
 @bp.route("/storage/boxes/<int:box_id>")
-@require_roles()
+@requires("read")
 def box_page(box_id: int):
     box = _box(box_id)
     return render_template("storage/box.html", box=box, path=_path(box), rows=_cells_by_row(box),
                            columns=box.column_labels.split(","))
 
 
-def _place_words(key: str | None, boxes: dict, users: dict) -> tuple[str, str | None]:
-    """A custody place key in words, with a link where there is a page for it."""
-    if key is None:
-        return "—", None
-    kind, _, rest = key.partition(":")
-    if kind == "box":
-        box_id, row, col = (int(part) for part in rest.split(":"))
-        box = boxes.get(box_id)
-        if box is None:
-            return key, None
-        return f"{box.name}, {box.position_label(row, col)}", url_for("storage.box_page", box_id=box_id)
-    if kind == "person":
-        user = users.get(int(rest))
-        return f"in the hands of {user.full_name if user else 'user ' + rest}", None
-    if kind == "shipment":
-        return f"shipment {rest}", url_for("custody.shipment_page", shipment_id=int(rest))
-    return {"lab": "the laboratory", "gone": "gone (no longer exists)"}.get(kind, key), None
+def _place_words(place: places.Place | None, boxes: dict, users: dict) -> tuple[str, str | None]:
+    """A custody place in words, with a link where there is a page for it."""
+    match place:
+        case None:
+            return "—", None
+        case places.BoxPosition(box_id, row, col) if box_id in boxes:
+            box = boxes[box_id]
+            return f"{box.name}, {box.position_label(row, col)}", url_for("storage.box_page", box_id=box_id)
+        case places.Person(user_id):
+            user = users.get(user_id)
+            return f"in the hands of {user.full_name if user else f'user {user_id}'}", None
+        case places.InShipment(shipment_id):
+            return f"shipment {shipment_id}", url_for("shipments.shipment_page", shipment_id=shipment_id)
+        case places.Lab():
+            return "the laboratory", None
+        case places.Gone():
+            return "gone (no longer exists)", None
+    return str(place), None
 
 
 def _timeline(events) -> list[dict]:
-    places = [p for e in events for p in (e.from_place, e.to_place) if p]
-    box_ids = {int(p.split(":")[1]) for p in places if p.startswith("box:")}
-    user_ids = {int(p.split(":")[1]) for p in places if p.startswith("person:")} | {e.actor_id for e in events}
+    moves = [(e, e.origin, e.destination) for e in events]
+    seen = [p for _, origin, destination in moves for p in (origin, destination)]
+    box_ids = {p.box_id for p in seen if isinstance(p, places.BoxPosition)}
+    user_ids = {p.user_id for p in seen if isinstance(p, places.Person)} | {e.actor_id for e in events}
     boxes, users = by_id(StorageLocation, box_ids), by_id(User, user_ids)
-    return [{"event": e, "from": _place_words(e.from_place, boxes, users), "to": _place_words(e.to_place, boxes, users),
-             "actor": users.get(e.actor_id)} for e in events]
+    return [{"event": e, "from": _place_words(origin, boxes, users), "to": _place_words(destination, boxes, users),
+             "actor": users.get(e.actor_id)} for e, origin, destination in moves]
 
 
 @bp.route("/units/<int:unit_id>")
-@require_roles()
+@requires("read")
 def unit_page(unit_id: int):
     unit = operations.get_unit(unit_id)
     box = db.session.get(StorageLocation, unit.box_id) if unit.box_id else None
@@ -151,7 +159,7 @@ def _scan(code: str, box, position):
 
 
 @bp.route("/storage/place", methods=["GET", "POST"])
-@require_roles(*HANDLERS)
+@requires("units.store")
 def place():
     form = PlaceForm()
     if not form.is_submitted():
@@ -169,3 +177,18 @@ def place():
         return _render_place(form, box, position, error)
     flash(message, "success")
     return redirect(url_for("storage.place", box=box.id, position=position))
+
+
+@bp.route("/thaw", methods=["GET", "POST"])
+@requires("units.thaw")
+def thaw_page():
+    form = ThawForm()
+    if form.is_submitted():
+        validated(form)
+        [unit] = scan.resolve_units([form.code.data]).values()
+        if unit.box_id is not None:
+            operations.retrieve(unit, current_user)
+        handling.thaw(unit, current_user)
+        flash(f"Unit {unit.barcode} thawed; use before {local(unit.thaw_expires_at):%Y-%m-%d %H:%M %Z}.", "success")
+        return redirect(url_for("storage.thaw_page"))
+    return render_template("storage/thaw.html", form=form)

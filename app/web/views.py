@@ -5,7 +5,8 @@ import datetime as dt
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.core.permissions import AUDIT_READERS, require_roles
+from app.core import permissions
+from app.core.permissions import requires
 from app.core.timezones import local
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
@@ -21,20 +22,25 @@ def localtime(moment) -> str:
     return local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+#: the main menu: each entry is shown to whoever may open its page (the permission table decides)
+MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"), ("storage.tree", "Storage"),
+        ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
+        ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
+        ("auth.users", "Users"), ("audit_trail.trail", "Audit trail"))
+
+
 @bp.app_context_processor
 def navigation() -> dict:
-    def can(*roles: str) -> bool:
-        return current_user.is_authenticated and current_user.has_any_role(roles)
-
-    return {"can": can, "AUDIT_READERS": AUDIT_READERS}
+    return {**permissions.template_helpers(), "menu": MENU}
 
 
 @bp.route("/")
+@requires("public")
 def index():
     return redirect(url_for("web.dashboard") if current_user.is_authenticated else url_for("auth.login"))
 
 
 @bp.route("/dashboard")
-@require_roles()
+@requires("account.own")
 def dashboard():
     return render_template("web/dashboard.html")

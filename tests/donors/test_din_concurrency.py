@@ -29,7 +29,7 @@ def _worker(database, donor_id: int, collector_id: int, worker: int, start, resu
     with app.app_context():
         start.wait()
         for round_ in range(ROUNDS):
-            audit.set_actor(db.session, collector_id, f"worker{worker}")
+            audit.set_actor(db.session, collector_id, f"worker{worker}", "technician")  # create_user's role
             try:
                 with unit_of_work():
                     donor, collector = operations.get_donor(donor_id), db.session.get(User, collector_id)

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from app.custody.models import Shipment
 from app.monitoring.models import ExcursionFlag
+from app.shipments.models import Shipment
 from app.storage.models import Unit
 from tests.helpers import PASSWORD, count_audit
 from tests.monitoring.helpers import excursions, reading

@@ -12,7 +12,8 @@ def boxes(tank: dict) -> list[dict]:
 
 def fill_tank(app, actor_id: int, lot_ids: tuple[int, int]) -> dict:
     """Room B with tank LN2-B (2 racks × 5 boxes of 10 × 10) holding 500 units of each lot, and an empty LN2-C;
-    built and committed through the operations, acting as actor_id. Returns the two tanks' ids."""
+    built and committed through the operations (the tanks as the test set-up, the units acting as actor_id).
+    Returns the two tanks' ids."""
     import audit
     from app.auth.models import User
     from app.core.transaction import unit_of_work
@@ -24,12 +25,13 @@ def fill_tank(app, actor_id: int, lot_ids: tuple[int, int]) -> dict:
     big_box = {"rows": 10, "columns": 10}
     with app.app_context():
         actor = db.session.get(User, actor_id)
-        audit.set_actor(db.session, actor.id, actor.username, actor.roles)
         with unit_of_work():
+            audit.set_actor(db.session, None, "test-setup")
             site = locations.create_location(None, "site", "Site B")
             room = locations.create_location(site, "room", "Room B")
             source = locations.create_tank(room, "LN2-B", 2, 5, big_box, unit_type="ln2_vapour")
             target = locations.create_tank(room, "LN2-C", 1, 1, big_box, unit_type="ln2_vapour")
+            audit.set_actor(db.session, actor.id, actor.username, actor.roles)
             made = []
             for lot_id in lot_ids:
                 made += operations.create_units(get_lot(lot_id), actor, 500, "cryovial", 1, 1000)

@@ -1,6 +1,6 @@
 """Dispatch, receipt and thaw pages through HTTP; refusals answer their status and change nothing."""
 
-from app.custody.models import Shipment
+from app.shipments.models import Shipment
 from app.storage.models import Unit
 
 

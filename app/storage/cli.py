@@ -1,4 +1,4 @@
-"""`flask custody verify`: every unit's chain is whole and ends where the unit is."""
+"""`flask custody verify`: every unit's chain is whole and ends where the unit is (storage knows where units are)."""
 
 import sys
 
@@ -6,11 +6,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.custody.operations import broken_links, chain
 from app.extensions import db
-from app.storage.models import Unit
-from app.storage.operations import place_of
 
-from .operations import broken_links, chain
+from .models import Unit
+from .operations import place_of
 
 custody_cli = AppGroup("custody", help="Chain of custody.")
 

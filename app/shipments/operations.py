@@ -4,10 +4,13 @@ import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
+from app.core.permissions import guarded
 from app.core.types import utcnow
+from app.custody import operations as custody
+from app.custody.places import InShipment, Person
 from app.extensions import db
+from app.storage.handling import check_dispatchable
 
-from . import operations as custody
 from .models import Shipment, ShipmentItem
 
 
@@ -15,8 +18,9 @@ def get_shipment(shipment_id: int) -> Shipment:
     return get_or_404(Shipment, shipment_id, "shipment")
 
 
-def dispatch(units: list, destination: str, shipper: str, actor, check_unit) -> Shipment:
-    """Send units (each in hand, each passing check_unit) to a destination; each gets a 'dispatched' event."""
+@guarded("shipments.dispatch")
+def dispatch(units: list, destination: str, shipper: str, actor) -> Shipment:
+    """Send units (each in hand, its lot released, unflagged) to a destination; each gets a 'dispatched' event."""
     if not units:
         raise RuleViolation("a shipment needs at least one unit")
     destination = validators.text(destination, "destination", 200, min_length=2)
@@ -24,7 +28,7 @@ def dispatch(units: list, destination: str, shipper: str, actor, check_unit) -> 
     if len({unit.id for unit in units}) != len(units):
         raise InvalidInput("each unit is listed once in a shipment", {"unit_ids": ["duplicate"]})
     for unit in units:
-        check_unit(unit)
+        check_dispatchable(unit)
     shipment = Shipment(destination=destination, shipper=shipper, dispatched_by_id=actor.id,
                         items=[ShipmentItem(unit_id=u.id) for u in units])
     with audit.action(db.session, "shipment.dispatch"):
@@ -33,10 +37,11 @@ def dispatch(units: list, destination: str, shipper: str, actor, check_unit) -> 
         for unit in units:
             unit.state = "in_transit"
     for unit in units:
-        custody.record(unit, "dispatched", f"shipment:{shipment.id}", actor)
+        custody.record(unit, "dispatched", InShipment(shipment.id), actor)
     return shipment
 
 
+@guarded("shipments.receive")
 def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution: str | None,
             units_by_id: dict) -> Shipment:
     """Close a shipment: every unit scanned by a receiver other than the dispatcher; a missing or unexpected
@@ -65,5 +70,5 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
         for i in missing:
             units_by_id[i].state = "quarantined"
     for unit in arrived:
-        custody.record(unit, "received", f"person:{receiver.id}", receiver)
+        custody.record(unit, "received", Person(receiver.id), receiver)
     return shipment

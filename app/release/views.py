@@ -1,0 +1,43 @@
+"""Pages: a lot's release page, with what blocks release, QA's signed release and its rejection."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.core.forms import SignatureForm, validated
+from app.core.permissions import requires
+from app.lots.operations import get_lot
+from app.signatures.operations import signatures_for
+
+from . import operations
+
+bp = Blueprint("release", __name__, template_folder="templates")
+
+
+class RejectForm(SignatureForm):
+    reason = TextAreaField("Reason for rejection", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+@bp.route("/lots/<int:lot_id>/release", methods=["GET", "POST"])
+@requires("read", POST="lots.release")
+def release_page(lot_id: int):
+    record = get_lot(lot_id)
+    form = SignatureForm()
+    if form.is_submitted():
+        validated(form)
+        operations.release(record, current_user, form.password.data, form.reason.data or None)
+        flash(f"Lot {record.number} released for clinical use.", "success")
+        return redirect(url_for("release.release_page", lot_id=lot_id))
+    return render_template("release/release.html", lot=record, form=form, reject_form=RejectForm(),
+                           signatures=signatures_for(record),
+                           blockers=operations.release_blockers(record, current_user))
+
+
+@bp.route("/lots/<int:lot_id>/reject", methods=["POST"])
+@requires("lots.release")
+def reject(lot_id: int):
+    form = validated(RejectForm())
+    record = operations.reject(get_lot(lot_id), current_user, form.password.data, form.reason.data)
+    flash(f"Lot {record.number} rejected.", "success")
+    return redirect(url_for("release.release_page", lot_id=lot_id))
