@@ -5,8 +5,10 @@ A label value is built from the ISBT 128 structures of ``labels.isbt128`` (``Din
 (a ``ValueError``) whose message names the field. Nothing here knows about pages, PDF or ZPL.
 
 Choices:
-- An internal identifier (unit, box, dose, patient barcode) is 1 to 40 printable ASCII characters without space,
-  ``~`` or a backquote: ``~`` is ZPL's control prefix, and the backquote is the escape character labels.zpl gives
+- An internal identifier (unit, box, dose, patient barcode) is 4 to 40 printable ASCII characters without space,
+  ``~`` or a backquote. At least 4, because a Code 128 of 1 to 3 characters is so short that a whole-label read (zxing-cpp,
+  tests/labels) finds spurious or partial symbols in it ("992" read as "2"); from 4 characters on none was found.
+  No ``~`` or backquote: ``~`` is ZPL's control prefix, and the backquote is the escape character labels.zpl gives
   ``^BX`` (a printer would read it in Data Matrix data as the start of an escape sequence). Every other printable
   character is escaped where a printer needs it.
 - Printed text (lot number, location, contents, trial code) is printable ASCII, so the PDF's standard fonts and
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from labels.isbt128 import ChainOfIdentity, Compound, Din, Expiration, ProductCode
 from labels.sec import Sec
 
-IDENTIFIER_MAX = 40
+IDENTIFIER_MIN, IDENTIFIER_MAX = 4, 40
 TEXT_MAX = 80
 INTENDED_ROUTE = "For intrathecal use only"
 TRIAL_USE = "For clinical trial use only"
@@ -32,9 +34,9 @@ class LabelError(ValueError):
 
 
 def check_identifier(value: str, what: str) -> None:
-    """Refuse an internal identifier that is not 1-40 printable ASCII characters without space, ``~`` or ``` ` ```."""
-    if not isinstance(value, str) or not re.fullmatch(rf"[!-_a-}}]{{1,{IDENTIFIER_MAX}}}", value):
-        raise LabelError(f"{what}: {value!r} is not 1 to {IDENTIFIER_MAX} printable ASCII characters "
+    """Refuse an internal identifier that is not 4-40 printable ASCII characters without space, ``~`` or ``` ` ```."""
+    if not isinstance(value, str) or not re.fullmatch(rf"[!-_a-}}]{{{IDENTIFIER_MIN},{IDENTIFIER_MAX}}}", value):
+        raise LabelError(f"{what}: {value!r} is not {IDENTIFIER_MIN} to {IDENTIFIER_MAX} printable ASCII characters "
                          "without space, '~' or '`'")
 
 

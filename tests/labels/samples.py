@@ -82,5 +82,5 @@ products = st.builds(ProductCode, st.builds(str.__add__, st.sampled_from("SABCD"
                      st.sampled_from(string.ascii_uppercase + string.digits), divisions)
 expirations = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2999, 12, 31, 23, 59)).map(
     lambda at: Expiration(at.replace(second=0, microsecond=0)))
-identifiers = st.text(st.sampled_from(IDENTIFIER_ALPHABET), min_size=1, max_size=13)
+identifiers = st.text(st.sampled_from(IDENTIFIER_ALPHABET), min_size=4, max_size=13)
 chains = st.builds(ChainOfIdentity, fins, chars(string.digits, 2), chars(string.digits + string.ascii_uppercase, 6))

@@ -98,8 +98,10 @@ def assert_scans_back(image: Image.Image, placed: Layout, dpi: float) -> None:
         readings = read_symbol(image, element, dpi)
         for decoder, texts in readings.items():
             assert texts == [element.data], f"{decoder} read {texts} for {element.data!r} at {dpi} dpi"
-    whole = sorted(zxing(image, matrix=True) + zxing(image, matrix=False))
-    assert whole == sorted(e.data for e in symbols), f"zxing-cpp read {whole} on the whole label at {dpi} dpi"
+    # On the whole label zxing-cpp may report one symbol twice (found from two starting points): the same text
+    # is the same object; any text that is not one of the placed symbols' fails.
+    whole = set(zxing(image, matrix=True) + zxing(image, matrix=False))
+    assert whole == {e.data for e in symbols}, f"zxing-cpp read {sorted(whole)} on the whole label at {dpi} dpi"
 
 
 def dark_outside(image: Image.Image, allowed: list[Rect], dpi: float) -> tuple[int, int, int, int] | None:

@@ -22,10 +22,10 @@ from labels.zpl import render_zpl
 from tests.labels import samples
 
 
-@pytest.mark.parametrize("barcode", ["", "has space", "tilde~", "back`quote", "é", "tab\t", "x" * 41, None, 7])
+@pytest.mark.parametrize("barcode", ["", "992", "has space", "tilde~", "back`quote", "é", "tab\t", "x" * 41, None, 7])
 def test_an_identifier_outside_the_printable_set_is_refused(barcode):
     for make in (samples.box, samples.patient, samples.dose, lambda b: samples.cryovial(unit=b)):
-        with pytest.raises(LabelError, match=r"barcode: .* is not 1 to 40 printable ASCII characters without space"):
+        with pytest.raises(LabelError, match=r"barcode: .* is not 4 to 40 printable ASCII characters without space"):
             make(barcode)
 
 
@@ -40,18 +40,18 @@ def test_every_other_printable_character_is_accepted_in_an_identifier():
                                        ("x" * 81, "1 to 80")])
 def test_printed_text_must_be_printable_ascii(text, why):
     with pytest.raises(LabelError, match=why):
-        CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U1", text)
+        CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U-0001", text)
     with pytest.raises(LabelError, match=f"location: .*{why}"):
         BoxLabel("BX-1", text, ("one",))
 
 
 def test_isbt_128_fields_take_their_structures_not_strings():
     with pytest.raises(LabelError, match="DIN: expected Din, got str"):
-        CryovialLabel("A999926000001", samples.PRODUCT, samples.EXPIRY, "U1", "L1")
+        CryovialLabel("A999926000001", samples.PRODUCT, samples.EXPIRY, "U-0001", "L1")
     with pytest.raises(LabelError, match="product code: expected ProductCode, got str"):
         BagLabel(samples.DIN, "S1004", samples.EXPIRY, "L1", "d")
     with pytest.raises(LabelError, match="expiration: expected Expiration, got datetime"):
-        DoseLabel("D1", "T1", 1, samples.DIN, samples.PRODUCT, dt.datetime(2026, 1, 1), "d")
+        DoseLabel("D-0001", "T1", 1, samples.DIN, samples.PRODUCT, dt.datetime(2026, 1, 1), "d")
 
 
 def test_a_tissue_container_needs_its_sec_and_a_drug_product_refuses_one():
@@ -75,7 +75,7 @@ def test_the_sec_must_name_the_labels_own_din_product_and_expiry():
 @pytest.mark.parametrize("number", [0, 100, True, 1.0, "2"])
 def test_a_dose_number_is_a_whole_number_from_1_to_99(number):
     with pytest.raises(LabelError, match="dose number: .* is not a whole number from 1 to 99"):
-        DoseLabel("D1", "T1", number, samples.DIN, samples.PRODUCT, samples.EXPIRY, "d")
+        DoseLabel("D-0001", "T1", number, samples.DIN, samples.PRODUCT, samples.EXPIRY, "d")
 
 
 @pytest.mark.parametrize("lines", [(), ("a", "b", "c", "d")])
@@ -108,4 +108,4 @@ def test_labels_are_frozen_and_only_templates_render():
 def test_the_eye_readable_din_groups_fin_year_and_sequence():
     assert eye_readable_din(Din("G123417654321")) == "G1234 17 654321"
     assert Din("G123417654321").check_character == "A"
-    assert PatientLabel("P1", "T1").trial_code == "T1"
+    assert PatientLabel("P-0001", "T1").trial_code == "T1"

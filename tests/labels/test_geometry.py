@@ -166,14 +166,14 @@ def test_a_stock_too_small_for_its_template_is_refused(stock):
 
 
 def test_text_too_long_for_its_line_is_refused_by_name():
-    label = samples.CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U1", "L" * 40)
+    label = samples.CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U-0001", "L" * 40)
     with pytest.raises(LabelError, match=r"lot number 'LOT L{40}' is too long for stock cryovial 32 x 13 mm"):
         layout(label, STOCKS["cryovial"])
 
 
 def test_text_shrinks_to_fit_down_to_its_floor():
     short = layout(samples.cryovial(), STOCKS["cryovial"]).of_kind(Text)
-    longer = layout(samples.CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U1", "DP-2026-000001-X"),
+    longer = layout(samples.CryovialLabel(samples.DIN, samples.PRODUCT, samples.EXPIRY, "U-0001", "DP-2026-000001-X"),
                     STOCKS["cryovial"]).of_kind(Text)
     assert longer[-1].size < short[-1].size and longer[-1].size >= 4
 
