@@ -6,8 +6,8 @@ A label value is built from the ISBT 128 structures of ``labels.isbt128`` (``Din
 
 Choices:
 - An internal identifier (unit, box, dose, patient barcode) is 4 to 40 printable ASCII characters without space,
-  ``~`` or a backquote. At least 4, because a Code 128 of 1 to 3 characters is so short that a whole-label read (zxing-cpp,
-  tests/labels) finds spurious or partial symbols in it ("992" read as "2"); from 4 characters on none was found.
+  ``~`` or a backquote. At least 4, because a Code 128 of 1 to 3 characters is so short that a whole-label read
+  (zxing-cpp, tests/labels) finds spurious or partial symbols in it ("992" read as "2"); from 4 on, none was found.
   No ``~`` or backquote: ``~`` is ZPL's control prefix, and the backquote is the escape character labels.zpl gives
   ``^BX`` (a printer would read it in Data Matrix data as the start of an escape sequence). Every other printable
   character is escaped where a printer needs it.
