@@ -37,3 +37,4 @@ bench: install
 	$(BIN)/python bench/audit_bench.py
 	$(BIN)/python bench/storage_bench.py
 	$(BIN)/python bench/labels_bench.py
+	$(BIN)/python bench/printing_bench.py

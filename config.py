@@ -48,6 +48,13 @@ class Config:
         #: owner connection for migrations; on PostgreSQL the app's own role cannot alter tables
         self.MIGRATION_DATABASE_URL = _env("CELLBANK_MIGRATION_DATABASE_URL", self.SQLALCHEMY_DATABASE_URI)
         self.FIN = _env("CELLBANK_FIN", "A9999")
+        #: ISBT 128 collection type printed in product codes (V: volunteer allogeneic donation)
+        self.ISBT_COLLECTION_TYPE = _env("CELLBANK_ISBT_COLLECTION_TYPE", "V")
+        #: EU Single European Code on tissue labels: country and tissue establishment code (demo values by default)
+        self.SEC_COUNTRY = _env("CELLBANK_SEC_COUNTRY", "FR")
+        self.SEC_ESTABLISHMENT = _env("CELLBANK_SEC_ESTABLISHMENT", "DEMO01")
+        #: how long a Zebra printer has to connect, answer its status and confirm a job (raw TCP, port 9100)
+        self.PRINTER_TIMEOUT_SECONDS = float(_env("CELLBANK_PRINTER_TIMEOUT_SECONDS", "5"))
         self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
         self.DEMO_PASSWORD = _env("CELLBANK_DEMO_PASSWORD", "demo-password-2026")
         #: a session idle this long ends (held on the server, app.auth.sessions)

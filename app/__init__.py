@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from app.materials import api as materials_api
     from app.monitoring import api as monitoring_api
     from app.monitoring import views as monitoring_views
+    from app.printing import api as printing_api
+    from app.printing import label_files
+    from app.printing import views as printing_views
     from app.qc import api as qc_api
     from app.qc import views as qc_views
     from app.release import api as release_api
@@ -79,11 +82,11 @@ def register_blueprints(app: Flask) -> None:
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, shipments_api, monitoring_api):
+                   storage_api, shipments_api, monitoring_api, printing_api, label_files):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
-                   release_views, shipments_views, storage_views, monitoring_views):
+                   release_views, shipments_views, storage_views, monitoring_views, printing_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 

@@ -18,7 +18,7 @@ from tests.helpers import PASSWORD, create_user
 TANKS = 10
 BOXES_PER_RACK = 10
 BOX = {"rows": 10, "columns": 10}
-#: the most units one lot can be divided into (ISBT 128 divisions A0 … Zz)
+#: the most units of one DIN and product code (ISBT 128 divisions A0 … Zz; app/lots/divisions.py)
 UNITS_PER_LOT = 702
 
 
@@ -98,13 +98,17 @@ def build_tanks(app, racks: int) -> Layout:
 
 
 def fresh_units(bank: Bank, count: int) -> list[int]:
-    """count units not yet placed, through POST /lots/{id}/children and POST /lots/{id}/units as tech1."""
-    bank.as_user("tech1")
+    """count units not yet placed, through POST /lots/{id}/children and POST /lots/{id}/units as tech1. Each lot
+    has a product code of its own: one DIN and product code hold at most 702 divisions, all of them taken by the
+    bulk-loaded units of the drug product."""
     mcb = bank.lots["mcb"]["id"]
     unit_ids = []
     for number in range(1, math.ceil(count / UNITS_PER_LOT) + 1):
-        lot = bank.post(f"/api/v1/lots/{mcb}/children", {"number": f"DP-B{number:03d}", "kind": "drug_product",
-                                                         "product_code": "S1004", "passage": 4})
+        code = f"S2{number:03d}"
+        bank.as_user("admin1").post("/api/v1/product-codes", {"code": code, "description": f"bench lot {number}",
+                                                              "lot_kind": "drug_product"})
+        lot = bank.as_user("tech1").post(f"/api/v1/lots/{mcb}/children", {
+            "number": f"DP-B{number:03d}", "kind": "drug_product", "product_code": code, "passage": 4})
         size = min(UNITS_PER_LOT, count - len(unit_ids))
         made = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": size, "container_type": "cryovial",
                                                                "volume_ml": "1.5", "cells": 25_000_000})

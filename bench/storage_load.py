@@ -21,15 +21,15 @@ from sqlalchemy import create_engine, insert
 
 from app.custody.models import CustodyEvent
 from app.custody.places import LAB, BoxPosition
+from app.lots.divisions import SEQUENCE
 from app.storage.models import Unit
-from app.storage.operations import divisions
 
 TABLES = ("units", "custody_events")
 UNIT_COLUMNS = ("id", "barcode", "lot_id", "division", "container_type", "volume_ml", "cells", "state", "box_id",
                 "row", "col", "qc_sample", "created_at")
 EVENT_COLUMNS = ("id", "unit_id", "sequence", "previous_id", "event_type", "from_place", "to_place", "actor_id",
                  "at", "confirmation")
-DIVISIONS = divisions(702)
+DIVISIONS = SEQUENCE
 CREATED_AT = dt.datetime(2026, 4, 20, 8, 0, tzinfo=dt.UTC)
 STORED_AT = CREATED_AT + dt.timedelta(minutes=30)
 SQLITE_BATCH = 20_000

@@ -323,3 +323,25 @@ def parse(code: str) -> Structure:
     if kind is None:
         raise Malformed(f"unknown data identifier {code[:2]!r}: expected one of {IDENTIFIERS}")
     return kind[0](code)
+
+
+def parse_structures(code: str) -> tuple[Simple, ...]:
+    """The data structures a scan carries: those of a compound message, or of one or more simple structures read
+    together (a scanner concatenating the DIN and product code of a bag: ``=A99992600000170=<S1004V00``)."""
+    if not isinstance(code, str) or not code:
+        raise Malformed(f"expected a scanned ISBT 128 string, got {code!r}")
+    if code.startswith("=+"):
+        return parse_compound(code).structures
+    structures, rest, position = [], code, 1
+    while rest:
+        kind = _simple_kind(rest)
+        if kind is None:
+            found = "a compound message" if rest.startswith("=+") else f"data identifier {rest[:2]!r}"
+            raise Malformed(f"{found} at position {position} is not allowed here; expected one of {IDENTIFIERS}")
+        parser, length = kind
+        try:
+            structures.append(parser(rest[:length]))
+        except Malformed as error:
+            raise Malformed(f"structure {len(structures) + 1} at position {position}: {error}") from None
+        rest, position = rest[length:], position + length
+    return tuple(structures)

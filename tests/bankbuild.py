@@ -10,6 +10,8 @@ from flask_migrate import upgrade
 from app.extensions import db
 from tests.databases import create_database
 from tests.helpers import PASSWORD, api_login, create_user, make_app
+from tests.printing.fakeprinter import refusing_port
+from tests.printing.helpers import approved_template, set_expiry
 
 DP_TESTS = [
     {"code": "CD73", "name": "CD73+", "kind": "numeric", "unit": "%", "lower": "95"},
@@ -125,6 +127,7 @@ def seed_storage(bank: Bank, drug_product: dict) -> dict:
     tank = bank.post("/api/v1/storage/templates/tank", {"room_id": room["id"], "name": "LN2-1", "racks": 1,
                                                         "boxes_per_rack": 2, "min_temp_c": "-196",
                                                         "max_temp_c": "-150", "box": {"rows": 3, "columns": 3}})
+    seed_printing(bank, drug_product)
     bank.as_user("tech1")
     units = bank.post(f"/api/v1/lots/{drug_product['id']}/units", {"count": 3, "container_type": "cryovial",
                                                                     "volume_ml": "1.5", "cells": 25_000_000,
@@ -139,6 +142,17 @@ def seed_storage(bank: Bank, drug_product: dict) -> dict:
                                                "value_c": "-180"})
     bank.units = units
     return tank
+
+
+def seed_printing(bank: Bank, drug_product: dict) -> None:
+    """Approved cryovial, bag and box templates, the drug product's expiry, and a printer where nothing listens (a
+    job sent to it fails at once, recorded as failed)."""
+    for kind in ("cryovial", "bag", "box"):
+        approved_template(bank, kind)
+    bank.as_user("admin1").post("/api/v1/printers", {"name": "Zebra (nothing listens)", "host": "127.0.0.1",
+                                                     "port": refusing_port(), "dpi": 300, "stock_name": "cryovial",
+                                                     "stock_width_mm": "32.0", "stock_height_mm": "13.0"})
+    set_expiry(bank.as_user("tech1"), drug_product["id"])
 
 
 def _ago(minutes: int) -> str:

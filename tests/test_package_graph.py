@@ -38,11 +38,14 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones_and_names_the
     assert cycles(graph) == [["high", "low"]]
 
 
-def test_every_signal_storage_sends_has_its_receiver():
-    """Storage does not know who listens; without monitoring's receivers excursion flags would silently lapse."""
+def test_every_signal_has_its_receiver():
+    """A lower package does not know who listens: without monitoring's receivers excursion flags would silently
+    lapse, without storage's a new lot could take a division one of its family's units holds."""
+    from app.lots.signals import divisions_held
     from app.storage import signals
 
     create_app(AppConfig("sqlite://"))
-    for signal in (signals.units_placed, signals.unit_leaving, signals.flagged_units):
-        receivers = {receiver.__module__ for receiver in signal.receivers_for(None)}
-        assert "app.monitoring.receivers" in receivers, signal.name
+    expected = {signals.units_placed: "app.monitoring.receivers", signals.unit_leaving: "app.monitoring.receivers",
+                signals.flagged_units: "app.monitoring.receivers", divisions_held: "app.storage.receivers"}
+    for signal, receiver_module in expected.items():
+        assert receiver_module in {receiver.__module__ for receiver in signal.receivers_for(None)}, signal.name

@@ -33,6 +33,7 @@ class MatrixBank(SeededBank):
                                                    "shipper": "SHIP-0001"})  # the QC sample in hand
         lot_id, box = self.drug_product["id"], self.tank["children"][0]["children"][0]
         [excursion] = self._json("/api/v1/excursions")
+        template = self._json("/api/v1/label-templates")[0]
         users = {user["username"]: user["id"] for user in bank.as_user("admin1").client.get("/api/v1/users").json}
         self.ids = {  # token 1 is admin1's own, issued first below; for anyone else it is not found
             "user_id": users["tech2"], "token_id": 1, "donor_id": bank.donor["id"],
@@ -42,6 +43,8 @@ class MatrixBank(SeededBank):
             "result_id": self._json(f"/api/v1/lots/{lot_id}/qc-results")[0]["id"], "location_id": box["id"],
             "box_id": box["id"], "unit_id": bank.units[1]["id"], "shipment_id": shipment["id"],
             "excursion_id": excursion["id"], "flag_id": excursion["flags"][0]["id"], "filename": "cellbank.css",
+            "template_id": template["id"], "version_id": template["versions"][0]["id"],
+            "printer_id": self._json("/api/v1/printers")[0]["id"],
         }
         self.client.post("/api/v1/auth/logout")
         self.headers = {role: {"Authorization": f"Bearer {self.token(USERS[role])}"} for role in ROLES}

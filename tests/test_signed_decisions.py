@@ -6,6 +6,7 @@ from app.signatures.models import Signature
 from app.signatures.operations import signable_types
 from tests.helpers import PASSWORD, count_audit
 from tests.monitoring.helpers import reading
+from tests.printing.helpers import new_template
 from tests.storage.helpers import boxes
 
 
@@ -19,7 +20,7 @@ def every_signable(bank, drug_product, units, tank):
     deviation = bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "incubator door ajar"})
     records = {"lots": drug_product["id"], "donors": bank.donor["id"], "material_lots": bank.material["id"],
                "deviations": deviation["id"], "excursion_flags": excursion["flags"][0]["id"],
-               "users": _user_id(bank, "tech1")}
+               "users": _user_id(bank, "tech1"), "label_template_versions": new_template(bank, "cryovial")["id"]}
     bank.as_user("qa1")
     bank.excursion_id = excursion["id"]
     return records
@@ -39,7 +40,7 @@ def test_every_decision_is_refused_by_the_generic_endpoint_naming_its_operation(
     assert set(every_signable) == set(signable_types()), "a signable type has no record in this test"
     decisions = [(table, meaning, how) for table, model in signable_types().items()
                  for meaning, how in model.__decisions__.items()]
-    assert len(decisions) == 8
+    assert len(decisions) == 9
     signatures, entries = session.query(Signature).count(), count_audit(session)
     for table, meaning, how in decisions:
         response = _sign(bank.client, table, every_signable[table], meaning)

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "lots.create": STAFF,                        # tissue lots and derived lots
     "lots.steps": (TECHNICIAN,),                 # processing steps, recorded and closed by their operator
     "lots.quarantine": STAFF,
+    "lots.expiry": STAFF,                        # set when a lot expires (before QA's decision; labels carry it)
     "lots.retire": (QA,),                        # expire or recall
     "lots.release": (QA,),                       # signed release or rejection
     "deviations.open": EVERYONE,
@@ -65,6 +66,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "shipments.receive": HANDLERS,
     "temperature.record": STAFF,                 # readings typed or imported
     "excursions.assess": (QA,),                  # signed assessment of excursion flags
+    "labels.design": (ADMIN, QA),                # label templates and their draft versions
+    "labels.approve": (QA,),                     # signed approval of a template version
+    "labels.print": STAFF,                       # print the labels of units, lots and boxes
+    "printers.configure": (ADMIN,),              # Zebra printers: host, port, resolution, loaded stock
 }
 
 #: endpoints served by Flask and flask-smorest themselves, which carry no decorator of ours

@@ -41,7 +41,8 @@ def load_command() -> None:
     click.echo("demo data loaded: users " + ", ".join(u for u, _, _ in DEMO_USERS) + "; donor ASC-D001, lots "
                "T-26-0001 → P1 → MCB → DP-26-0001 (released, 10 vials in tank LN2-01) and DP-26-0002 "
                "(quarantine, viability OOS); a temperature excursion of LN2-01 (up to -138.0 °C over the last hour, "
-               "ended now) flagged the 10 vials: QA assesses them under Excursions")
+               "ended now) flagged the 10 vials: QA assesses them under Excursions; an approved label template of "
+               "each kind, so the lot, vial and box pages print at once")
 
 
 @demo_cli.command("info")

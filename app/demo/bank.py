@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import audit
 from app.auth.models import User
+from app.core.timezones import site_zone
+from app.demo.printing import load_templates
 from app.demo.storage import build_tanks, load_storage
 from app.donors import operations as donors
 from app.extensions import db
@@ -57,6 +59,12 @@ def _as(user: User) -> User:
     return user
 
 
+def _expiry(days: int) -> dt.datetime:
+    """23:59 site time, this many days from today."""
+    return (dt.datetime.now(site_zone()) + dt.timedelta(days=days)).replace(hour=23, minute=59, second=0,
+                                                                          microsecond=0)
+
+
 def load_bank(password: str) -> None:
     people = {u.username: u for u in db.session.query(User)}
     admin, tech, qa = people["admin"], people["tech"], people["qa"]
@@ -81,6 +89,7 @@ def load_bank(password: str) -> None:
     materials.decide(medium, qa, password, "approved for use")
     _as(tech)
     tissue = lots.create_tissue_lot(procurement, "T-26-0001", "S1001")
+    lots.set_expiry(tissue, _expiry(2), "fresh lipoaspirate: 48 h at 2-8 °C")
     passage = lots.derive_lot([tissue], {"number": "P1-26-0001", "kind": "culture_passage", "product_code": "S1002",
                                          "passage": 1})
     lots.add_step(passage, tech, {"step_type": "seeding", "equipment": "BSC-2", "started_at": _at(3),
@@ -91,6 +100,7 @@ def load_bank(password: str) -> None:
     for number, values in (("DP-26-0001", GOOD), ("DP-26-0002", {**GOOD, "VIABILITY": "64.0"})):
         dp = lots.derive_lot([mcb], {"number": number, "kind": "drug_product", "product_code": "S1005",
                                      "passage": 4})
+        lots.set_expiry(dp, _expiry(365), "cryopreserved drug product: 12 months in LN2 vapour")
         lots.add_step(dp, tech, {"step_type": "harvest and formulation", "equipment": "BSC-2",
                                  "started_at": _at(27), "ended_at": _at(27, 12)})
         lots.submit_to_quarantine(dp, "processing finished")
@@ -101,3 +111,4 @@ def load_bank(password: str) -> None:
     _as(admin)
     tank = build_tanks()
     load_storage(_as(tech), tank)
+    load_templates(admin, qa, password, _as)

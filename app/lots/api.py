@@ -18,6 +18,7 @@ from .schemas import (
     DeviationCloseSchema,
     DeviationCreateSchema,
     DeviationSchema,
+    ExpirySchema,
     GenealogySchema,
     LotSchema,
     ProductCodeSchema,
@@ -171,3 +172,13 @@ class Retire(MethodView):
         if data["state"] == "expired":
             return [operations.expire(lot, data["reason"])]
         return operations.recall(lot, data["reason"])
+
+
+@blp.route("/lots/<int:lot_id>/expiry")
+class Expiry(MethodView):
+    @requires("lots.expiry")
+    @blp.arguments(ExpirySchema)
+    @blp.response(200, LotSchema)
+    def post(self, data, lot_id):
+        """Set when the lot expires (its labels carry it), while it is in process or in quarantine."""
+        return operations.set_expiry(operations.get_lot(lot_id), data["expires_at"], data["reason"])

@@ -39,6 +39,11 @@ class Lot(Versioned, db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     din: Mapped[str] = mapped_column(String(13), index=True)
     product_code: Mapped[str] = mapped_column(ForeignKey("product_codes.code"))
+    #: ISBT 128 division of the lot as a whole (its bag label): "00" for the first lot of its DIN and product code,
+    #: then the next division no other lot or unit of that DIN and product code holds (app/lots/divisions.py)
+    division: Mapped[str] = mapped_column(String(2), default="00", server_default="00")
+    #: when the lot expires (its labels carry it); set while in process or in quarantine, before release
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), nullable=True)
     passage: Mapped[int | None] = mapped_column(Integer, nullable=True)
     population_doublings: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), nullable=True)
@@ -61,9 +66,12 @@ class Lot(Versioned, db.Model):
     def signed_content(self) -> dict:
         """What a release or rejection vouches for: the lot's identity, state and current QC results."""
         results = [r for r in self.qc_results if r.superseded_by_id is None]
-        return {"number": self.number, "kind": self.kind, "din": self.din, "product_code": self.product_code,
-                "state": self.state, "specification_id": self.specification_id,
-                "qc_results": [r.summary() for r in results]}
+        content = {"number": self.number, "kind": self.kind, "din": self.din, "product_code": self.product_code,
+                   "state": self.state, "specification_id": self.specification_id,
+                   "qc_results": [r.summary() for r in results]}
+        if self.expires_at is not None:  # lots signed before expiry dates existed keep their content hash
+            content["expires_at"] = self.expires_at
+        return content
 
 
 class LotParent(db.Model):

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.materials.operations import get_material, unusable_because
 from app.signatures.operations import signed_change
 
+from . import divisions
 from .genealogy import descendant_ids
 from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
 
@@ -82,7 +83,8 @@ def create_tissue_lot(procurement: Procurement, number: str, product_code: str) 
         raise RuleViolation(f"donor {procurement.donor.code} withdrew consent: no processing")
     _product_code(product_code, "tissue")
     lot = Lot(number=_unique_number(number), kind="tissue", din=procurement.din, product_code=product_code,
-              procurement_id=procurement.id, passage=None, state="in_process")
+              division=divisions.for_lot(procurement.din, product_code), procurement_id=procurement.id,
+              passage=None, state="in_process")
     with audit.action(db.session, "lot.create"):
         db.session.add(lot)
     return lot
@@ -104,8 +106,9 @@ def derive_lot(parents: list[Lot], data: dict) -> Lot:
     if data["kind"] == "tissue":
         raise InvalidInput("tissue lots come from a procurement, not from parents", {"kind": ["tissue"]})
     _product_code(data["product_code"], data["kind"])
-    lot = Lot(number=_unique_number(data["number"]), kind=data["kind"], din=dins.pop(),
-              product_code=data["product_code"], passage=data.get("passage"),
+    din = dins.pop()
+    lot = Lot(number=_unique_number(data["number"]), kind=data["kind"], din=din, product_code=data["product_code"],
+              division=divisions.for_lot(din, data["product_code"]), passage=data.get("passage"),
               population_doublings=data.get("population_doublings"), state="in_process")
     with audit.action(db.session, "lot.derive"):
         db.session.add(lot)
@@ -187,6 +190,22 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
         raise RuleViolation(f"lot {lot.number} is {lot.state}, not in process")
     with audit.action(db.session, "lot.quarantine", reason):
         lot.state = "quarantine"
+    return lot
+
+
+@guarded("lots.expiry")
+def set_expiry(lot: Lot, expires_at, reason: str) -> Lot:
+    """Set when the lot expires (its labels carry it); only before QA's decision, which then vouches for it."""
+    reason = validators.reason(reason)
+    expires_at = validators.moment(expires_at, "expires_at")
+    if expires_at.second or expires_at.microsecond:
+        validators.refuse("expires_at", "an expiry is given to the minute (ISBT 128 carries no seconds)")
+    if expires_at <= utcnow():
+        validators.refuse("expires_at", f"{expires_at.isoformat()} is already past")
+    if lot.state not in ("in_process", "quarantine"):
+        raise RuleViolation(f"lot {lot.number} is {lot.state}: its expiry is set before release or rejection")
+    with audit.action(db.session, "lot.expiry", reason):
+        lot.expires_at = expires_at
     return lot
 
 

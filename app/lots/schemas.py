@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.fields import Decimal, Id, Integer, PastDateTime, Reason, Text
+from app.core.fields import Decimal, Id, Integer, Moment, PastDateTime, Reason, Text
 from app.core.schemas import SigningSchema
 
 from .models import KINDS
@@ -45,6 +45,8 @@ class LotSchema(Schema):
     kind = fields.String()
     din = fields.String()
     product_code = fields.String()
+    division = fields.String(metadata={"description": "ISBT 128 division of the lot as a whole (its bag label)"})
+    expires_at = fields.AwareDateTime(allow_none=True)
     procurement_id = fields.Integer(allow_none=True)
     passage = fields.Integer(allow_none=True)
     population_doublings = Decimal(allow_none=True)
@@ -129,4 +131,9 @@ class GenealogySchema(Schema):
 
 class RetireSchema(Schema):
     state = fields.String(required=True, validate=validate.OneOf(("expired", "recalled")))
+    reason = Reason(required=True)
+
+
+class ExpirySchema(Schema):
+    expires_at = Moment(required=True, metadata={"description": "to the minute, with its UTC offset; in the future"})
     reason = Reason(required=True)

@@ -3,12 +3,14 @@ are the qc and release packages' own)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateTimeLocalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.core.forms import SignatureForm, validated
 from app.core.permissions import requires
+from app.core.timezones import site_zone
 from app.extensions import db
 from app.signatures.operations import signatures_for
 
@@ -17,6 +19,11 @@ from .layout import layout
 from .models import Lot
 
 bp = Blueprint("lots", __name__, template_folder="templates")
+
+
+class ExpiryForm(FlaskForm):
+    expires_at = DateTimeLocalField("Expires at (site time)", validators=[InputRequired()], tz=site_zone)
+    reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 class DeviationCloseForm(SignatureForm):
@@ -35,8 +42,17 @@ def lot(lot_id: int):
     record = operations.get_lot(lot_id)
     graph = genealogy.graph(record)
     return render_template("lots/lot.html", lot=record, drawing=layout(record.id, graph["nodes"], graph["edges"]),
-                           results=record.qc_results, close_form=DeviationCloseForm(),
+                           results=record.qc_results, close_form=DeviationCloseForm(), expiry_form=ExpiryForm(),
                            signatures=signatures_for(record))
+
+
+@bp.route("/lots/<int:lot_id>/expiry", methods=["POST"])
+@requires("lots.expiry")
+def set_expiry(lot_id: int):
+    form = validated(ExpiryForm())
+    record = operations.set_expiry(operations.get_lot(lot_id), form.expires_at.data, form.reason.data)
+    flash(f"Lot {record.number} expires {record.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
+    return redirect(url_for("lots.lot", lot_id=lot_id))
 
 
 @bp.route("/deviations/<int:deviation_id>/close", methods=["POST"])

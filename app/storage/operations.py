@@ -12,14 +12,13 @@ from app.core.permissions import guarded
 from app.custody import operations as custody
 from app.custody.places import LAB, BoxPosition, Person
 from app.extensions import db
+from app.lots import divisions
 from app.lots.models import Lot
 from app.lots.operations import donors_of
 
 from .locations import blocked_positions, check_position, require_box
 from .models import StorageLocation, Unit
 from .signals import units_placed
-
-DIVISION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def get_unit(unit_id: int) -> Unit:
@@ -31,21 +30,13 @@ def place_of(unit: Unit) -> BoxPosition | None:
     return BoxPosition(unit.box_id, unit.row, unit.col) if unit.box_id else None
 
 
-def divisions(count: int) -> list[str]:
-    """ISBT 128 divisions for count units: A0 … Z0, then Aa … Zz."""
-    if count == 1:
-        return ["00"]
-    codes = [f"{letter}0" for letter in DIVISION_LETTERS]
-    codes += [f"{letter}{small}" for letter in DIVISION_LETTERS for small in DIVISION_LETTERS.lower()]
-    if count > len(codes):
-        raise InvalidInput(f"at most {len(codes)} units per lot", {"count": ["too many"]})
-    return codes[:count]
-
-
 @guarded("units.create")
 def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: Decimal, cells: int,
                  qc_samples: int = 0) -> list[Unit]:
-    """Cryopreserve a lot into count units at once, each with its barcode, division and a first custody event."""
+    """Cryopreserve a lot into count units at once, each with its barcode, division and a first custody event.
+
+    Divisions are never 00 (the lot as a whole) and never one another lot or unit of the same DIN and product code
+    holds (app/lots/divisions.py), so DIN + product code + division names this unit alone."""
     if lot.state not in ("in_process", "quarantine", "released"):
         raise RuleViolation(f"lot {lot.number} is {lot.state}: no units can be made from it")
     if any(d.consent_withdrawn for d in donors_of(lot)):
@@ -56,7 +47,7 @@ def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: De
         raise InvalidInput("qc_samples must be between 0 and count", {"qc_samples": ["out of range"]})
     units = [Unit(barcode=f"{lot.number}-{division}", lot_id=lot.id, division=division,
                   container_type=container_type, volume_ml=volume_ml, cells=cells, state="in_storage",
-                  qc_sample=index < qc_samples) for index, division in enumerate(divisions(count))]
+                  qc_sample=index < qc_samples) for index, division in enumerate(divisions.for_units(lot, count))]
     with audit.action(db.session, "unit.create"):
         db.session.add_all(units)
     for unit in units:

@@ -1,4 +1,9 @@
-"""Scan resolution: any printed code resolves to exactly one object, or is refused in words."""
+"""Scan resolution: any printed code resolves to exactly one object, or is refused in words.
+
+A unit barcode, a location barcode, a box position (``<box barcode>/C7``), or ISBT 128 structures naming one
+product by DIN + product code + division: a unit, or a lot as a whole (division 00 for the first lot of its DIN
+and product code). Codes that could name several objects are refused (422), never resolved to one of them.
+"""
 
 from sqlalchemy import select
 
@@ -31,23 +36,39 @@ def _position(code: str) -> dict:
             "unit_id": occupant}
 
 
+def _lot(lot: Lot) -> dict:
+    return {"type": "lot", "id": lot.id, "number": lot.number, "din": lot.din, "product_code": lot.product_code,
+            "division": lot.division, "state": lot.state}
+
+
 def _isbt(code: str) -> dict:
+    """DIN + product code + division name one product: a unit (A0, B0 …) or a lot as a whole (its bag label).
+
+    The code is a compound message (the vial's Data Matrix) or the structures of a bag read together (DIN and
+    product code concatenated); one DIN or one product code alone names no single object and is refused."""
     try:
-        structure = isbt128.parse(code)
+        parts = isbt128.parse_structures(code)
     except isbt128.Malformed as error:
         raise InvalidInput(f"malformed ISBT 128 code: {error}", {"code": [str(error)]}) from None
-    parts = structure.structures if isinstance(structure, isbt128.Compound) else (structure,)
     dins = [p for p in parts if isinstance(p, isbt128.Din)]
     products = [p for p in parts if isinstance(p, isbt128.ProductCode)]
     if len(dins) != 1 or len(products) != 1:
-        raise InvalidInput("an ISBT 128 code names one unit only with one DIN and one product code (with its "
+        raise InvalidInput("an ISBT 128 code names one unit or lot only with one DIN and one product code (with its "
                            "division), e.g. a 2-D compound message", {"code": ["ambiguous"]})
     din, product = dins[0].din, products[0]
-    unit = db.session.scalar(select(Unit).join(Lot).where(Lot.din == din, Lot.product_code == product.code,
-                                                          Unit.division == product.division))
-    if unit is None:
-        raise NotFound(f"no unit with DIN {din}, product code {product.code} and division {product.division}")
-    return _unit(unit)
+    family = (Lot.din == din, Lot.product_code == product.code)
+    found = [_unit(u) for u in db.session.scalars(select(Unit).join(Lot).where(
+        *family, Unit.division == product.division).order_by(Unit.id).limit(2))]
+    found += [_lot(lot) for lot in db.session.scalars(select(Lot).where(
+        *family, Lot.division == product.division).order_by(Lot.id).limit(2))]
+    what = f"DIN {din}, product code {product.code} and division {product.division}"
+    if not found:
+        raise NotFound(f"no unit or lot with {what}")
+    if len(found) > 1:
+        names = ", ".join(f"{f['type']} {f.get('barcode') or f.get('number')}" for f in found)
+        raise InvalidInput(f"{what} name more than one object ({names}): the code is refused, identify the "
+                           "container by its own barcode", {"code": ["ambiguous"]})
+    return found[0]
 
 
 def resolve(code: str) -> dict:

@@ -8,10 +8,8 @@ from sqlalchemy import func, select
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.forms import validated
-from app.core.lookup import by_id
 from app.core.permissions import requires
 from app.core.timezones import local
 from app.custody import places
@@ -19,7 +17,7 @@ from app.custody.operations import chain
 from app.extensions import db
 from app.lots.models import Lot
 
-from . import handling, operations, scan
+from . import handling, operations, placewords, scan
 from .boxmap import box_map
 from .locations import get_location, parse_position
 from .models import StorageLocation, Unit
@@ -81,34 +79,25 @@ def box_page(box_id: int):
                            columns=box.column_labels.split(","))
 
 
-def _place_words(place: places.Place | None, boxes: dict, users: dict) -> tuple[str, str | None]:
-    """A custody place in words, with a link where there is a page for it."""
+def _place_link(place: places.Place | None, boxes: dict) -> str | None:
+    """The page of a custody place, where there is one."""
     match place:
-        case None:
-            return "—", None
-        case places.BoxPosition(box_id, row, col) if box_id in boxes:
-            box = boxes[box_id]
-            return f"{box.name}, {box.position_label(row, col)}", url_for("storage.box_page", box_id=box_id)
-        case places.Person(user_id):
-            user = users.get(user_id)
-            return f"in the hands of {user.full_name if user else f'user {user_id}'}", None
+        case places.BoxPosition(box_id, _, _) if box_id in boxes:
+            return url_for("storage.box_page", box_id=box_id)
         case places.InShipment(shipment_id):
-            return f"shipment {shipment_id}", url_for("shipments.shipment_page", shipment_id=shipment_id)
-        case places.Lab():
-            return "the laboratory", None
-        case places.Gone():
-            return "gone (no longer exists)", None
-    return str(place), None
+            return url_for("shipments.shipment_page", shipment_id=shipment_id)
+    return None
 
 
 def _timeline(events) -> list[dict]:
     moves = [(e, e.origin, e.destination) for e in events]
-    seen = [p for _, origin, destination in moves for p in (origin, destination)]
-    box_ids = {p.box_id for p in seen if isinstance(p, places.BoxPosition)}
-    user_ids = {p.user_id for p in seen if isinstance(p, places.Person)} | {e.actor_id for e in events}
-    boxes, users = by_id(StorageLocation, box_ids), by_id(User, user_ids)
-    return [{"event": e, "from": _place_words(origin, boxes, users), "to": _place_words(destination, boxes, users),
-             "actor": users.get(e.actor_id)} for e, origin, destination in moves]
+    boxes, users = placewords.named_by([p for _, o, d in moves for p in (o, d)], {e.actor_id for e in events})
+
+    def shown(place):
+        return placewords.in_words(place, boxes, users), _place_link(place, boxes)
+
+    return [{"event": e, "from": shown(origin), "to": shown(destination), "actor": users.get(e.actor_id)}
+            for e, origin, destination in moves]
 
 
 @bp.route("/units/<int:unit_id>")

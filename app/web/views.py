@@ -26,7 +26,8 @@ def localtime(moment) -> str:
 MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"), ("storage.tree", "Storage"),
         ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
         ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
-        ("auth.users", "Users"), ("audit_trail.trail", "Audit trail"))
+        ("printing.templates_page", "Labels"), ("printing.history_page", "Prints"),
+        ("printing.printers_page", "Printers"), ("auth.users", "Users"), ("audit_trail.trail", "Audit trail"))
 
 
 @bp.app_context_processor

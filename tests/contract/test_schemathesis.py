@@ -22,9 +22,11 @@ MAX_EXAMPLES = 5
 ROLES = {"admin": "admin1", "technician": "tech1"}
 #: parameters that name records: often one the seeded bank holds, else whatever is generated
 PATH_IDS = ("user_id", "token_id", "donor_id", "procurement_id", "material_id", "lot_id", "step_id", "deviation_id",
-            "result_id", "location_id", "unit_id", "shipment_id", "excursion_id", "flag_id")
+            "result_id", "location_id", "unit_id", "shipment_id", "excursion_id", "flag_id", "template_id",
+            "version_id", "printer_id", "box_id")
 BODY_IDS = ("donor_id", "procurement_id", "box_id", "from_box_id", "storage_unit_id", "room_id", "rack_id",
-            "target_id", "parent_id", "record_id", "unit_ids[*]", "other_parent_ids[*]", "materials[*].material_id")
+            "target_id", "parent_id", "record_id", "unit_ids[*]", "other_parent_ids[*]", "materials[*].material_id",
+            "record_ids[*]", "printer_id", "template_id")
 #: refusals of schema-valid input that no JSON Schema can express: a time "not in the future", a label of this
 #: box's own grid, a test code of this lot's specification, a password that is not the current one. They are
 #: 422 by the API's contract (DESIGN §6); every other status outside 2xx/401/403/404/409/429 still fails.

@@ -4,6 +4,7 @@ Plain functions, no fixtures: pure code, so each test runs once (not per databas
 """
 
 import datetime as dt
+import re
 import string
 
 import pytest
@@ -26,6 +27,7 @@ from labels.isbt128 import (
     parse_din,
     parse_expiration,
     parse_product_code,
+    parse_structures,
     type3_flag,
 )
 from labels.sec import Sec, parse_sec
@@ -143,6 +145,30 @@ def test_parse_encode_round_trip(strategy, parser):
         assert parse(structure.encode()) == structure
 
     round_trip()
+
+
+@SETTINGS
+@given(st.lists(st.one_of(din_structures, product_codes, expirations, chains), min_size=1, max_size=4))
+def test_concatenated_structures_parse_back_in_order(structures):
+    """What a scanner sends when it reads several symbols of one label together."""
+    assert parse_structures("".join(s.encode() for s in structures)) == tuple(structures)
+
+
+@SETTINGS
+@given(compounds)
+def test_a_compound_message_gives_its_structures(compound):
+    assert parse_structures(compound.encode()) == compound.structures
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("", "expected a scanned ISBT 128 string"),
+    ("=A99992600012300=<S1234V0", "structure 2 at position 17: product code: expected 8 characters"),
+    ("=A99992600012300=+02000=A99992600012300=<S1234V00", "a compound message at position 17 is not allowed"),
+    ("=A99992600012300XX", "data identifier 'XX' at position 17"),
+])
+def test_bad_concatenations_are_refused(code, message):
+    with pytest.raises(Malformed, match=re.escape(message)):
+        parse_structures(code)
 
 
 @SETTINGS
