@@ -79,10 +79,11 @@ def register_blueprints(app: Flask) -> None:
     from app.signatures import views as signatures_views
     from app.storage import api as storage_api
     from app.storage import views as storage_views
+    from app.trace import api as trace_api
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, shipments_api, monitoring_api, printing_api, label_files):
+                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
