@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from app.storage import api as storage_api
     from app.storage import views as storage_views
     from app.trace import api as trace_api
+    from app.trace import views as trace_views
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
@@ -87,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
-                   release_views, shipments_views, storage_views, monitoring_views, printing_views):
+                   release_views, shipments_views, storage_views, monitoring_views, printing_views, trace_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 
