@@ -79,14 +79,16 @@ def register_blueprints(app: Flask) -> None:
     from app.signatures import views as signatures_views
     from app.storage import api as storage_api
     from app.storage import views as storage_views
+    from app.trace import api as trace_api
+    from app.trace import views as trace_views
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, shipments_api, monitoring_api, printing_api, label_files):
+                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
-                   release_views, shipments_views, storage_views, monitoring_views, printing_views):
+                   release_views, shipments_views, storage_views, monitoring_views, printing_views, trace_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 
@@ -108,7 +110,8 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup_command
     from app.demo import demo_cli
     from app.storage.cli import custody_cli
+    from app.trace.cli import trace_command
     from audit.cli import audit_cli
 
-    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli):
+    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli, trace_command):
         app.cli.add_command(command)

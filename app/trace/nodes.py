@@ -1,0 +1,98 @@
+"""What a trace shows of each node: its label and facts, loaded for many ids at once (one query per type)."""
+
+from sqlalchemy import func, select
+
+from app.custody import places
+from app.custody.models import CustodyEvent
+from app.donors.models import Donor, Procurement
+from app.extensions import db
+from app.lots.models import Lot
+from app.materials.models import MaterialLot
+from app.qc.models import QcResult, SpecTest
+from app.signatures.models import Signature
+from app.storage import placewords
+from app.storage.models import Unit
+
+from .chunks import in_chunks, rows
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def donors(ids) -> dict[int, dict]:
+    query = select(Donor.id, Donor.code, Donor.eligibility, Donor.consent_withdrawn_at)
+    return {r.id: {"label": r.code, "eligibility": r.eligibility,
+                   "consent_withdrawn": r.consent_withdrawn_at is not None}
+            for r in rows(query, Donor.id, ids)}
+
+
+def procurements(ids) -> dict[int, dict]:
+    query = select(Procurement.id, Procurement.din, Procurement.donor_id, Procurement.tissue, Procurement.site,
+                   Procurement.collected_at, Procurement.received_at)
+    return {r.id: {"label": f"DIN {r.din}", "din": r.din, "donor_id": r.donor_id, "tissue": r.tissue, "site": r.site,
+                   "collected_at": _when(r.collected_at), "received_at": _when(r.received_at)}
+            for r in rows(query, Procurement.id, ids)}
+
+
+def materials(ids) -> dict[int, dict]:
+    query = select(MaterialLot.id, MaterialLot.name, MaterialLot.supplier, MaterialLot.catalogue_number,
+                   MaterialLot.supplier_lot, MaterialLot.expiry, MaterialLot.status)
+    return {r.id: {"label": f"{r.name}, lot {r.supplier_lot}", "supplier": r.supplier,
+                   "catalogue_number": r.catalogue_number, "supplier_lot": r.supplier_lot,
+                   "expiry": r.expiry.isoformat(), "status": r.status}
+            for r in rows(query, MaterialLot.id, ids)}
+
+
+def lots(ids) -> dict[int, dict]:
+    query = select(Lot.id, Lot.number, Lot.kind, Lot.state, Lot.din, Lot.product_code, Lot.division, Lot.expires_at)
+    return {r.id: {"label": r.number, "kind": r.kind, "state": r.state, "din": r.din, "product_code": r.product_code,
+                   "division": r.division, "expires_at": _when(r.expires_at)}
+            for r in rows(query, Lot.id, ids)}
+
+
+def _last_places(unit_ids) -> dict[int, places.Place]:
+    """Where the last custody event of each unit took it, for units not in a box."""
+    last = (select(CustodyEvent.unit_id, func.max(CustodyEvent.sequence).label("sequence"))
+            .where(CustodyEvent.unit_id.in_(sorted(unit_ids))).group_by(CustodyEvent.unit_id).subquery())
+    query = select(CustodyEvent.unit_id, CustodyEvent.to_place).join(
+        last, (last.c.unit_id == CustodyEvent.unit_id) & (last.c.sequence == CustodyEvent.sequence))
+    return {unit_id: places.parse(place) for unit_id, place in db.session.execute(query)} if unit_ids else {}
+
+
+def units(ids) -> dict[int, dict]:
+    query = select(Unit.id, Unit.barcode, Unit.lot_id, Unit.state, Unit.division, Unit.container_type, Unit.box_id,
+                   Unit.row, Unit.col, Unit.qc_sample)
+    found = rows(query, Unit.id, ids)
+    where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
+    loose = [r.id for r in found if r.box_id is None]
+    for chunk in in_chunks(loose):
+        where |= _last_places(chunk)
+    boxes, users = placewords.named_by(where.values())
+    return {r.id: {"label": r.barcode, "lot_id": r.lot_id, "state": r.state, "division": r.division,
+                   "container_type": r.container_type, "qc_sample": r.qc_sample,
+                   "location": placewords.in_words(where.get(r.id), boxes, users)}
+            for r in found}
+
+
+def _result(r) -> str:
+    value = r.text_value if r.value is None else f"{r.value.normalize():f} {r.unit or ''}".rstrip()
+    return f"{r.code} {value}"
+
+
+def qc_results(ids) -> dict[int, dict]:
+    query = select(QcResult.id, QcResult.lot_id, SpecTest.code, QcResult.value, QcResult.unit, QcResult.text_value,
+                   QcResult.outcome, QcResult.performed_at, QcResult.verified_at, QcResult.superseded_by_id).join(
+        SpecTest, SpecTest.id == QcResult.spec_test_id)
+    return {r.id: {"label": _result(r), "lot_id": r.lot_id, "test": r.code, "outcome": r.outcome,
+                   "performed_at": _when(r.performed_at), "verified": r.verified_at is not None,
+                   "current": r.superseded_by_id is None}
+            for r in rows(query, QcResult.id, ids)}
+
+
+def signatures(ids) -> dict[int, dict]:
+    query = select(Signature.id, Signature.record_id, Signature.meaning, Signature.printed_name, Signature.signed_at,
+                   Signature.content_hash)
+    return {r.id: {"label": f"{r.meaning}: {r.printed_name}", "lot_id": r.record_id, "meaning": r.meaning,
+                   "printed_name": r.printed_name, "signed_at": _when(r.signed_at), "content_hash": r.content_hash}
+            for r in rows(query, Signature.id, ids)}
