@@ -3,13 +3,12 @@ thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
-from app.core.forms import validated
+from app.core.forms import PageForm, validated
 from app.core.permissions import requires
 from app.core.timezones import local
 from app.custody import places
@@ -25,13 +24,13 @@ from .models import StorageLocation, Unit
 bp = Blueprint("storage", __name__, template_folder="templates")
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(PageForm):
     scan = StringField("Scan", validators=[DataRequired(message="scan a code"), Length(max=200)])
     box_id = HiddenField()
     position = HiddenField()
 
 
-class ThawForm(FlaskForm):
+class ThawForm(PageForm):
     code = StringField("Scan the unit to thaw", validators=[DataRequired(), Length(max=200)])
 
 
