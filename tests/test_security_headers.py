@@ -1,4 +1,4 @@
-"""Security headers: a CSP without inline script, no framing, no sniffing, no referrer to other sites, nothing cached."""
+"""Security headers: a CSP without inline script, no framing, no sniffing, no cross-site referrer, nothing cached."""
 
 import re
 from pathlib import Path

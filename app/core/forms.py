@@ -2,11 +2,12 @@
 
 import contextlib
 import datetime as dt
+import re
 
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import EXCLUDE, ValidationError, fields
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, StopValidation
 
@@ -69,6 +70,16 @@ def validated(form):
     return form
 
 
+def typed(field, value: str):
+    """A typed text as the API's JSON would carry it: integers as numbers, a decimal comma as a point."""
+    text = value.strip()
+    if isinstance(field, fields.Integer) and re.fullmatch(r"-?[0-9]{1,18}", text):
+        return int(text)
+    if isinstance(field, fields.Decimal) and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
+        return text.replace(",", ".")
+    return value
+
+
 def submitted(schema, local_times: tuple[str, ...] = (), **extra) -> dict:
     """The page's form loaded through the API's own schema (same fields, same rules); empty fields are left out,
     datetime-local fields are read as site time; a 422 names every problem."""
@@ -78,6 +89,9 @@ def submitted(schema, local_times: tuple[str, ...] = (), **extra) -> dict:
             with contextlib.suppress(ValueError):  # the schema names the problem
                 data[name] = site_time(dt.datetime.fromisoformat(data[name])).isoformat()
     data.update(extra)
+    for name, field in schema.fields.items():
+        if isinstance(data.get(name), str):
+            data[name] = typed(field, data[name])
     try:
         return schema.load(data, unknown=EXCLUDE)
     except ValidationError as error:
