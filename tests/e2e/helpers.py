@@ -13,7 +13,7 @@ def fill_login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def tab_to(page: Page, name: str, limit: int = 30) -> None:
+def tab_to(page: Page, name: str, limit: int = 60) -> None:
     """Press Tab until the element whose text is `name` has the focus; fail if Tab never reaches it."""
     for _ in range(limit):
         page.keyboard.press("Tab")
