@@ -1,7 +1,7 @@
 """Forms of the account pages (CSRF-protected by Flask-WTF)."""
 
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import validators
@@ -14,12 +14,18 @@ class LoginForm(PageForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
+def at_least_one_role(form, field):
+    """One role or more; unlike DataRequired it puts no ``required`` on each checkbox (which would demand all)."""
+    if not field.data:
+        raise StopValidation("choose at least one role")
+
+
 class RoleField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
     def __init__(self, label="Roles", **kwargs):
-        super().__init__(label, choices=list(ROLES), validators=[DataRequired()], **kwargs)
+        super().__init__(label, choices=list(ROLES), validators=[at_least_one_role], **kwargs)
 
 
 class UserCreateForm(PageForm):
