@@ -40,3 +40,19 @@ def test_a_user_with_one_role_and_a_refused_form_that_keeps_its_input(page: Page
     page.get_by_role("link", name="Users", exact=True).click()
     row = page.locator("tr").filter(has=page.get_by_role("link", name="form-pharm", exact=True))
     expect(row.locator("td").nth(2)).to_have_text("pharmacist")
+
+
+def test_the_audit_page_filters_by_choice_lists_and_fits_800_px(page: Page, admin):
+    page.set_viewport_size({"width": 800, "height": 700})
+    page.goto("/login")
+    fill_login(page, admin)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    filters = page.get_by_role("form", name="Filters")
+    filters.get_by_label("User", exact=True).select_option(admin)
+    filters.get_by_label("Action", exact=True).select_option("auth.login")
+    filters.get_by_role("button", name="Filter").click()
+    rows = page.locator("#audit-entries tbody tr")
+    expect(rows.first).to_contain_text("auth.login")
+    for text in rows.all_inner_texts():
+        assert admin in text and "auth.login" in text
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 800
