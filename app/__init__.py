@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from app.shipments import views as shipments_views
     from app.signatures import api as signatures_api
     from app.signatures import views as signatures_views
+    from app.storage import actions as storage_actions
     from app.storage import api as storage_api
     from app.storage import lot_units
     from app.storage import views as storage_views
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
-                   materials_views, qc_views, release_views, shipments_views, storage_views, lot_units,
+                   materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
                    monitoring_views, printing_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)

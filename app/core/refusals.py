@@ -13,8 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from . import transaction
 
-#: statuses after which the form is worth showing again (a rule or an input problem, not a missing right)
-REFUSALS = (409, 412, 422)
+#: statuses after which the form is worth showing again (a rule, an input problem or a scanned code that names
+#: nothing; not a missing right)
+REFUSALS = (404, 409, 412, 422)
 
 
 def kept_input() -> dict | None:
