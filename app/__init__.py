@@ -62,8 +62,10 @@ def register_blueprints(app: Flask) -> None:
     from app.donors import views as donors_views
     from app.extensions import api, csrf
     from app.lots import api as lots_api
+    from app.lots import record as lots_record
     from app.lots import views as lots_views
     from app.materials import api as materials_api
+    from app.materials import views as materials_views
     from app.monitoring import api as monitoring_api
     from app.monitoring import views as monitoring_views
     from app.printing import api as printing_api
@@ -77,7 +79,9 @@ def register_blueprints(app: Flask) -> None:
     from app.shipments import views as shipments_views
     from app.signatures import api as signatures_api
     from app.signatures import views as signatures_views
+    from app.storage import actions as storage_actions
     from app.storage import api as storage_api
+    from app.storage import lot_units
     from app.storage import views as storage_views
     from app.trace import api as trace_api
     from app.trace import views as trace_views
@@ -87,8 +91,9 @@ def register_blueprints(app: Flask) -> None:
                    storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
-    for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
-                   release_views, shipments_views, storage_views, monitoring_views, printing_views, trace_views):
+    for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
+                   materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
+                   monitoring_views, printing_views, trace_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 

@@ -1,4 +1,4 @@
-"""Security headers: a CSP without inline script, no framing, no sniffing, no referrer, nothing cached."""
+"""Security headers: a CSP without inline script, no framing, no sniffing, no cross-site referrer, nothing cached."""
 
 import re
 from pathlib import Path
@@ -18,7 +18,7 @@ def test_every_answer_carries_the_security_headers(client, make_user, login, url
     headers = response.headers
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cache-Control"] == "no-store"
 
 

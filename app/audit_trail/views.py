@@ -25,7 +25,8 @@ def trail():
     if errors:
         raise InvalidInput("invalid filter: " + describe(errors), errors)
     query = AuditQuerySchema().load(raw)
-    return render_template("audit_trail/trail.html", result=operations.search(query), filters=raw)
+    return render_template("audit_trail/trail.html", result=operations.search(query), filters=raw,
+                           choices=operations.choices())
 
 
 def _with_site_zone(value: str) -> str:

@@ -123,3 +123,10 @@ def user_roles(user_id: int):
 
 def _invalid(form) -> DomainError:
     return InvalidInput("invalid input: " + describe(form.errors), form.errors)
+
+
+@bp.app_template_global("person")
+def person(user_id: int | None) -> str:
+    """A user's printed name, as records show who did what."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.full_name if user is not None else ""

@@ -78,9 +78,19 @@ def _status_name(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
+def redisplay(status: int, message: str, errors: dict | None):
+    """The refused page form drawn again with its input (app/core/refusals.py), or None."""
+    from .refusals import redisplay as draw_again  # imported late: refusals -> transaction -> extensions -> errors
+
+    return draw_again(status, message, errors)
+
+
 def handle_domain_error(error: DomainError):
     if isinstance(error, LoginRequired) and not wants_json():
         return redirect(url_for("auth.login", next=request.path))
+    page = redisplay(error.status, error.message, error.errors)
+    if page is not None:
+        return page
     return render_error(error.status, _status_name(error.status), error.message, error.errors)
 
 
@@ -90,6 +100,9 @@ def handle_http_exception(error: HTTPException):
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors:
         message = "invalid input: " + describe(errors)
+    page = redisplay(error.code or 500, message, errors)
+    if page is not None:
+        return page
     response = render_error(error.code or 500, error.name, message, errors)
     # werkzeug's own headers (Allow on a 405, WWW-Authenticate...) stay on the answer
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
@@ -112,7 +125,7 @@ def describe(errors: dict, prefix: str = "") -> str:
 
 def handle_concurrent_change(error: StaleDataError):
     """Someone else changed the record between our read and our write: 409, and nothing of ours is written."""
-    return render_error(409, _status_name(409), CHANGED_MEANWHILE)
+    return redisplay(409, CHANGED_MEANWHILE, {}) or render_error(409, _status_name(409), CHANGED_MEANWHILE)
 
 
 def handle_database_error(error: DBAPIError):

@@ -1,10 +1,44 @@
 """Form helpers shared by the pages."""
 
+import contextlib
+import datetime as dt
+import re
+
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from marshmallow import EXCLUDE, ValidationError, fields
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from .errors import InvalidInput, describe
+from .refusals import kept_input
+from .timezones import site_time
+
+
+class PageForm(FlaskForm):
+    """A page's form: drawn again after a refusal with what was typed (app/core/refusals.py) and the field errors."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            kept = kept_input()
+            if kept is not None and formdata is _Auto and _posted_here(form, kept):
+                return kept["data"]
+            return super().wrap_formdata(form, formdata)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = kept_input()
+        if kept is not None and _posted_here(self, kept):
+            for name, messages in kept["errors"].items():
+                if name in self._fields:
+                    self._fields[name].errors = list(messages)
+
+
+def _posted_here(form, kept: dict) -> bool:
+    """Whether the refused input belongs to this form: every field it sent is one of the form's."""
+    sent = {name for name in kept["data"] if name != "csrf_token"}
+    return bool(sent) and sent <= set(form._fields)
 
 
 class Rule:
@@ -22,7 +56,7 @@ class Rule:
             raise StopValidation(next(iter(error.errors.values()))[0]) from None
 
 
-class SignatureForm(FlaskForm):
+class SignatureForm(PageForm):
     """Password re-entry for an e-signature, with an optional reason."""
 
     password = PasswordField("Your password", validators=[DataRequired()])
@@ -34,3 +68,31 @@ def validated(form):
     if not form.validate_on_submit():
         raise InvalidInput("invalid input: " + describe(form.errors), form.errors)
     return form
+
+
+def typed(field, value: str):
+    """A typed text as the API's JSON would carry it: integers as numbers, a decimal comma as a point."""
+    text = value.strip()
+    if isinstance(field, fields.Integer) and re.fullmatch(r"-?[0-9]{1,18}", text):
+        return int(text)
+    if isinstance(field, fields.Decimal) and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
+        return text.replace(",", ".")
+    return value
+
+
+def submitted(schema, local_times: tuple[str, ...] = (), **extra) -> dict:
+    """The page's form loaded through the API's own schema (same fields, same rules); empty fields are left out,
+    datetime-local fields are read as site time; a 422 names every problem."""
+    data = {name: value for name, value in request.form.items() if name != "csrf_token" and value.strip() != ""}
+    for name in local_times:
+        if name in data:
+            with contextlib.suppress(ValueError):  # the schema names the problem
+                data[name] = site_time(dt.datetime.fromisoformat(data[name])).isoformat()
+    data.update(extra)
+    for name, field in schema.fields.items():
+        if isinstance(data.get(name), str):
+            data[name] = typed(field, data[name])
+    try:
+        return schema.load(data, unknown=EXCLUDE)
+    except ValidationError as error:
+        raise InvalidInput("invalid input: " + describe(error.messages), error.messages) from None

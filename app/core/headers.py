@@ -12,7 +12,7 @@ def _secure(response):
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Referrer-Policy", "same-origin")  # a refused form is drawn again on its page
     if not request.path.startswith("/static/"):
         # Pages and API answers show GMP records and personal data: no browser or proxy keeps a copy.
         headers["Cache-Control"] = "no-store"

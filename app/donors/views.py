@@ -2,14 +2,14 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import select, text
 from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from app.core import validators
-from app.core.forms import Rule, SignatureForm, validated
+from app.core.forms import PageForm, Rule, SignatureForm, submitted, validated
 from app.core.permissions import requires
+from app.core.schemas import ReasonSchema
 from app.core.timezones import site_time
 from app.extensions import db
 from app.signatures.operations import signatures_for
@@ -17,24 +17,25 @@ from labels.isbt128 import check_character
 
 from . import operations
 from .models import MARKERS, METHODS, RESULTS, Donor
+from .schemas import ProcurementCreateSchema
 
 bp = Blueprint("donors", __name__, template_folder="templates")
 
 
-class DonorForm(FlaskForm):
+class DonorForm(PageForm):
     code = StringField("Pseudonymous code", validators=[DataRequired(), Rule(validators.pseudonymous_code)])
     consent_date = DateField("Consent date", validators=[DataRequired(), Rule(validators.past_date)])
     consent_scope = StringField("Consent scope", validators=[DataRequired(), Rule(validators.text, 500, 3)])
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(PageForm):
     marker = SelectField("Marker", choices=list(MARKERS))
     method = SelectField("Method", choices=list(METHODS))
     sample_date = DateField("Sample date", validators=[DataRequired(), Rule(validators.past_date)])
     result = SelectField("Result", choices=list(RESULTS))
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(PageForm):
     received_at = DateTimeLocalField("Received at (site time)", validators=[DataRequired()])
     temperature_c = DecimalField("Temperature on receipt (°C)", places=1, validators=[DataRequired()])
 
@@ -85,6 +86,25 @@ def decide(donor_id: int, decision: str):
     return redirect(url_for("donors.donor", donor_id=donor_id))
 
 
+@bp.route("/donors/<int:donor_id>/procurements", methods=["POST"])
+@requires("procurements.record")
+def record_procurement(donor_id: int):
+    donor = operations.get_donor(donor_id)
+    data = submitted(ProcurementCreateSchema(), ("collected_at",), donor_id=donor.id)
+    data.pop("donor_id")
+    procurement = operations.create_procurement(donor, current_user, data)
+    flash(f"Procurement recorded: DIN {procurement.din} {check_character(procurement.din)}.", "success")
+    return redirect(url_for("donors.procurement", procurement_id=procurement.id))
+
+
+@bp.route("/donors/<int:donor_id>/consent-withdrawal", methods=["POST"])
+@requires("donors.consent_withdrawal")
+def withdraw_consent(donor_id: int):
+    operations.withdraw_consent(operations.get_donor(donor_id), submitted(ReasonSchema())["reason"])
+    flash("Withdrawal of consent recorded: no further processing or release of this donor's material.", "success")
+    return redirect(url_for("donors.donor", donor_id=donor_id))
+
+
 @bp.route("/procurements/<int:procurement_id>", methods=["GET", "POST"])
 @requires("read", POST="procurements.receive")
 def procurement(procurement_id: int):
@@ -96,4 +116,11 @@ def procurement(procurement_id: int):
                                        form.temperature_c.data)
         flash("Receipt recorded.", "success")
         return redirect(url_for("donors.procurement", procurement_id=procurement_id))
-    return render_template("donors/procurement.html", procurement=record, form=form)
+    return render_template("donors/procurement.html", procurement=record, form=form, product_codes=tissue_codes())
+
+
+def tissue_codes() -> list[tuple[str, str]]:
+    """The active product codes of tissue lots, for the tissue lot form (read by name: donors sit below lots)."""
+    rows = db.session.execute(text("SELECT code, description FROM product_codes WHERE active AND lot_kind = 'tissue' "
+                                   "ORDER BY code")).all()
+    return [(code, f"{code} {description}") for code, description in rows]

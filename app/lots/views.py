@@ -3,12 +3,11 @@ are the qc and release packages' own)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.core.forms import SignatureForm, validated
+from app.core.forms import PageForm, SignatureForm, validated
 from app.core.permissions import requires
 from app.core.timezones import site_zone
 from app.extensions import db
@@ -16,12 +15,13 @@ from app.signatures.operations import signatures_for
 
 from . import genealogy, operations
 from .layout import layout
-from .models import Lot
+from .models import KINDS, Lot, ProductCode
+from .record import MATERIAL_ROWS
 
 bp = Blueprint("lots", __name__, template_folder="templates")
 
 
-class ExpiryForm(FlaskForm):
+class ExpiryForm(PageForm):
     expires_at = DateTimeLocalField("Expires at (site time)", validators=[InputRequired()], tz=site_zone)
     reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
 
@@ -43,7 +43,18 @@ def lot(lot_id: int):
     graph = genealogy.graph(record)
     return render_template("lots/lot.html", lot=record, drawing=layout(record.id, graph["nodes"], graph["edges"]),
                            results=record.qc_results, close_form=DeviationCloseForm(), expiry_form=ExpiryForm(),
-                           signatures=signatures_for(record))
+                           signatures=signatures_for(record), **record_choices())
+
+
+def record_choices() -> dict:
+    """Choice lists of the manufacturing record forms on a lot's page."""
+    codes = db.session.scalars(select(ProductCode).where(ProductCode.active).order_by(ProductCode.code)).all()
+    return {"product_codes": [(c.code, f"{c.code} {c.description}") for c in codes], "kinds": kind_choices(),
+            "material_rows": MATERIAL_ROWS}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, kind.replace("_", " ")) for kind in KINDS]
 
 
 @bp.route("/lots/<int:lot_id>/expiry", methods=["POST"])

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from sqlalchemy import select
+
 import audit
 from app.core import validators
-from app.core.errors import RuleViolation
+from app.core.errors import InvalidInput, RuleViolation
 from app.core.lookup import get_or_404
 from app.core.permissions import guarded
 from app.extensions import db
@@ -15,6 +17,23 @@ from .models import MaterialLot
 
 def get_material(material_id: int) -> MaterialLot:
     return get_or_404(MaterialLot, material_id, "material lot")
+
+
+def find_by_code(code: str, field: str = "material") -> MaterialLot:
+    """The material lot a scanned code names: its internal code MAT-<id>, or the supplier's lot number if only one
+    registered lot carries it."""
+    code = code.strip()
+    if code.upper().startswith("MAT-") and code[4:].isdigit():
+        material = db.session.get(MaterialLot, int(code[4:]))
+        found = [material] if material is not None else []
+    else:
+        found = db.session.scalars(select(MaterialLot).where(MaterialLot.supplier_lot == code)).all()
+    if not found:
+        raise InvalidInput(f"no material lot is registered under {code}", {field: [f"unknown material lot {code}"]})
+    if len(found) > 1:
+        raise InvalidInput(f"several material lots carry supplier lot {code}: scan the internal code (MAT-…)",
+                           {field: ["ambiguous: scan the internal code"]})
+    return found[0]
 
 
 @guarded("materials.receive")

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, or_, select
 from wtforms import DateTimeLocalField, DecimalField, SelectField, TextAreaField
@@ -10,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
-from app.core.forms import SignatureForm, validated
+from app.core.forms import PageForm, SignatureForm, validated
 from app.core.lookup import by_id
 from app.core.permissions import requires
 from app.core.timezones import site_zone
@@ -35,13 +34,13 @@ class FlagCloseForm(SignatureForm):
     assessment = TextAreaField("Assessment", validators=[DataRequired(), Length(min=3, max=5000)])
 
 
-class ReadingForm(FlaskForm):
+class ReadingForm(PageForm):
     storage_unit_id = SelectField("Storage unit", coerce=int, validate_choice=False, validators=[InputRequired()])
     measured_at = DateTimeLocalField("Measured at (site time)", validators=[InputRequired()], tz=site_zone)
     value_c = DecimalField("Temperature (°C)", validators=[InputRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     csv_file = FileField("Monitor export file (CSV)")
     csv_text = TextAreaField("or paste its text", validators=[Length(max=MAX_CSV)])
 

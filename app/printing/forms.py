@@ -1,23 +1,22 @@
 """Forms of the printing pages (CSRF-protected by Flask-WTF); the operations check the same rules again."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core import validators
-from app.core.forms import Rule, SignatureForm
+from app.core.forms import PageForm, Rule, SignatureForm
 from labels.stock import DPI
 
 from .models import KINDS
 from .operations import MAX_COPIES
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(PageForm):
     name = StringField("Template name", validators=[DataRequired(), Length(min=3, max=100)])
     kind = SelectField("Kind", choices=list(KINDS))
 
 
-class VersionForm(FlaskForm):
+class VersionForm(PageForm):
     stock_name = StringField("Stock", validators=[DataRequired(), Length(max=60)])
     width_mm = DecimalField("Width (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
     height_mm = DecimalField("Height (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
@@ -29,7 +28,7 @@ class ApprovalForm(SignatureForm):
     """Password re-entry to sign "label template approved"."""
 
 
-class PrinterForm(FlaskForm):
+class PrinterForm(PageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=60)])
     host = StringField("Host (IP address or name)", validators=[DataRequired(), Length(max=253)])
     port = IntegerField("Raw TCP port", default=9100, validators=[InputRequired(), NumberRange(1, 65535)])
@@ -44,7 +43,7 @@ class PrinterChangeForm(PrinterForm):
     reason = TextAreaField("Reason for the change", validators=[DataRequired(), Rule(validators.reason)])
 
 
-class PrintForm(FlaskForm):
+class PrintForm(PageForm):
     record_type = HiddenField(validators=[DataRequired()])
     #: record ids, comma-separated
     record_ids = HiddenField(validators=[DataRequired(), Length(max=12000)])

@@ -2,12 +2,11 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.core.forms import validated
+from app.core.forms import PageForm, validated
 from app.core.permissions import requires
 from app.extensions import db
 from app.storage.operations import get_unit
@@ -19,13 +18,13 @@ from .models import Shipment
 bp = Blueprint("shipments", __name__, template_folder="templates")
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(PageForm):
     destination = StringField("Destination", validators=[DataRequired(), Length(min=2, max=200)])
     shipper = StringField("Shipper barcode", validators=[DataRequired(), Length(max=60)])
     codes = TextAreaField("Scan each unit (one per line)", validators=[DataRequired()])
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(PageForm):
     codes = TextAreaField("Scan each unit taken out of the shipper (one per line)", validators=[DataRequired()])
     resolution = StringField("Resolution of a missing or unexpected unit", validators=[Length(max=2000)])
 

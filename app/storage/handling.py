@@ -49,15 +49,25 @@ def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | Non
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}; only QC samples of an "
                             "unreleased lot may be thawed")
-    hours = db.session.scalar(select(ProductCode.thaw_expiry_hours).where(ProductCode.code == lot.product_code))
-    if hours is None:
-        raise RuleViolation(f"no expiry after thaw is configured for product code {lot.product_code}")
+    hours = _thaw_hours(lot)
     now = utcnow()
     purpose = "thawed as a QC sample of an unreleased lot" if lot.state != "released" else "thawed"
     with audit.action(db.session, "unit.thawed", purpose):
         unit.state, unit.thawed_at, unit.thaw_expires_at = "thawed", now, now + dt.timedelta(hours=hours)
     custody.record(unit, "thawed", Person(actor.id), actor, confirmation, manual_reason)
     return unit
+
+
+def _thaw_hours(lot: Lot) -> int:
+    hours = db.session.scalar(select(ProductCode.thaw_expiry_hours).where(ProductCode.code == lot.product_code))
+    if hours is None:
+        raise RuleViolation(f"no expiry after thaw is configured for product code {lot.product_code}")
+    return hours
+
+
+def use_before_if_thawed_now(unit: Unit) -> dt.datetime:
+    """When the unit would have to be used by if it were thawed now (shown before the irreversible thaw)."""
+    return utcnow() + dt.timedelta(hours=_thaw_hours(db.session.get(Lot, unit.lot_id)))
 
 
 @guarded("units.destroy")

@@ -3,13 +3,12 @@ thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
-from app.core.forms import validated
+from app.core.forms import PageForm, validated
 from app.core.permissions import requires
 from app.core.timezones import local
 from app.custody import places
@@ -25,13 +24,13 @@ from .models import StorageLocation, Unit
 bp = Blueprint("storage", __name__, template_folder="templates")
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(PageForm):
     scan = StringField("Scan", validators=[DataRequired(message="scan a code"), Length(max=200)])
     box_id = HiddenField()
     position = HiddenField()
 
 
-class ThawForm(FlaskForm):
+class ThawForm(PageForm):
     code = StringField("Scan the unit to thaw", validators=[DataRequired(), Length(max=200)])
 
 
@@ -119,13 +118,14 @@ def _state(box_id, position) -> tuple[StorageLocation | None, str | None]:
     return box, box.position_label(row, col)
 
 
-def _render_place(form: PlaceForm, box, position, error: DomainError | None = None):
+def _render_place(form: PlaceForm, box, position, error: DomainError | None = None, stored: Unit | None = None):
     form.scan.data = ""
     form.box_id.data = box.id if box else ""
     form.position.data = position or ""
     page = render_template("storage/place.html", form=form, box=box, position=position,
                            rows=_cells_by_row(box) if box else None,
-                           columns=box.column_labels.split(",") if box else [], error=error.message if error else None)
+                           columns=box.column_labels.split(",") if box else [], error=error.message if error else None,
+                           stored=stored, stored_at=_where(stored))
     return page, error.status if error else 200
 
 
@@ -147,6 +147,27 @@ def _scan(code: str, box, position):
     return box, None, f"{unit.barcode} → {box.name}, {box.position_label(unit.row, unit.col)}"
 
 
+def _already_stored(code: str, box) -> Unit | None:
+    """The scanned unit if it sits in a box already (the page offers to move it), else None."""
+    if box is None or not code:
+        return None
+    try:
+        found = scan.resolve(code.strip())
+    except DomainError:
+        return None
+    if found["type"] != "unit":
+        return None
+    unit = operations.get_unit(found["id"])
+    return unit if unit.state == "in_storage" and unit.box_id is not None else None
+
+
+def _where(unit: Unit | None) -> str | None:
+    if unit is None:
+        return None
+    stored_in = db.session.get(StorageLocation, unit.box_id)
+    return f"{stored_in.name}, {stored_in.position_label(unit.row, unit.col)}"
+
+
 @bp.route("/storage/place", methods=["GET", "POST"])
 @requires("units.store")
 def place():
@@ -163,7 +184,8 @@ def place():
         db.session.rollback()
         if box is not None:
             box = _box(box.id)
-        return _render_place(form, box, position, error)
+        # the refused position is dropped, so that the next scan does not fail on it again
+        return _render_place(form, box, None, error, _already_stored(form.scan.data, box))
     flash(message, "success")
     return redirect(url_for("storage.place", box=box.id, position=position))
 
@@ -172,12 +194,15 @@ def place():
 @requires("units.thaw")
 def thaw_page():
     form = ThawForm()
-    if form.is_submitted():
-        validated(form)
-        [unit] = scan.resolve_units([form.code.data]).values()
-        if unit.box_id is not None:
-            operations.retrieve(unit, current_user)
-        handling.thaw(unit, current_user)
-        flash(f"Unit {unit.barcode} thawed; use before {local(unit.thaw_expires_at):%Y-%m-%d %H:%M %Z}.", "success")
-        return redirect(url_for("storage.thaw_page"))
-    return render_template("storage/thaw.html", form=form)
+    if not form.is_submitted():
+        return render_template("storage/thaw.html", form=form)
+    validated(form)
+    [unit] = scan.resolve_units([form.code.data]).values()
+    if request.form.get("confirmed") != "yes":
+        return render_template("storage/thaw.html", form=form, confirm=unit, lot=db.session.get(Lot, unit.lot_id),
+                               use_before=handling.use_before_if_thawed_now(unit))
+    if unit.box_id is not None:
+        operations.retrieve(unit, current_user)
+    handling.thaw(unit, current_user)
+    flash(f"Unit {unit.barcode} thawed; use before {local(unit.thaw_expires_at):%Y-%m-%d %H:%M %Z}.", "success")
+    return redirect(url_for("storage.thaw_page"))

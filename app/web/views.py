@@ -1,12 +1,14 @@
 """Dashboard and the pieces every page shares."""
 
 import datetime as dt
+import decimal
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core import permissions
 from app.core.permissions import requires
+from app.core.refusals import kept_input
 from app.core.timezones import local
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
@@ -23,17 +25,19 @@ def localtime(moment) -> str:
 
 
 #: the main menu: each entry is shown to whoever may open its page (the permission table decides)
-MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"), ("storage.tree", "Storage"),
+MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"),
+        ("materials.materials", "Materials"), ("qc.specifications", "Specifications"), ("storage.tree", "Storage"),
         ("trace.trace_page", "Trace"),
         ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
         ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
         ("printing.templates_page", "Labels"), ("printing.history_page", "Prints"),
-        ("printing.printers_page", "Printers"), ("auth.users", "Users"), ("audit_trail.trail", "Audit trail"))
+        ("printing.printers_page", "Printers"), ("record.product_codes", "Product codes"), ("auth.users", "Users"),
+        ("audit_trail.trail", "Audit trail"))
 
 
 @bp.app_context_processor
 def navigation() -> dict:
-    return {**permissions.template_helpers(), "menu": MENU}
+    return {**permissions.template_helpers(), "menu": MENU, "kept_input": kept_input}
 
 
 @bp.route("/")
@@ -46,3 +50,19 @@ def index():
 @requires("account.own")
 def dashboard():
     return render_template("web/dashboard.html")
+
+
+@bp.app_template_filter("field_id")
+def field_id(action: str, name: str) -> str:
+    """A page-unique id for the field `name` of the form posted to `action`."""
+    return "f" + "".join(c if c.isalnum() else "-" for c in action) + "-" + name
+
+
+@bp.app_template_filter("number")
+def number(value) -> str:
+    """A Decimal or integer as people write it: no exponent, no trailing zeros (2.5E+2 -> 250)."""
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return str(value)

@@ -31,13 +31,17 @@ def test_thaw_page_retrieves_and_thaws(bank, drug_product, units, tank, session)
     from tests.storage.helpers import boxes
 
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
-    refused = bank.client.post("/thaw", data={"code": units[0]["barcode"]})
+    asked = bank.client.post("/thaw", data={"code": units[0]["barcode"]})
+    assert asked.status_code == 200 and b"Confirm the thaw" in asked.data and b"DP-0001" in asked.data
+    assert b'id="thaw-use-before"' in asked.data
+    assert session.get(Unit, units[0]["id"]).state == "in_storage"  # nothing happens before the confirmation
+    refused = bank.client.post("/thaw", data={"code": units[0]["barcode"], "confirmed": "yes"})
     assert refused.status_code == 409 and b"only QC samples" in refused.data
     assert session.get(Unit, units[0]["id"]).box_id is not None
     bank.full_qc(drug_product["id"])
     bank.as_user("qa2").release(drug_product["id"])
     bank.as_user("tech1")
-    done = bank.client.post("/thaw", data={"code": units[0]["barcode"]})
+    done = bank.client.post("/thaw", data={"code": units[0]["barcode"], "confirmed": "yes"})
     assert done.status_code == 302
     session.expire_all()
     unit = session.get(Unit, units[0]["id"])

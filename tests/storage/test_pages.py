@@ -62,10 +62,24 @@ def test_placement_into_an_occupied_position_is_409_on_the_page_and_changes_noth
     assert refused.status_code == 409
     assert "position A1 of" in page and "is occupied by DP-0001-A0" in page and 'id="place-error"' in page
     assert f'name="box_id" type="hidden" value="{box["id"]}"' in page
-    assert 'name="position" type="hidden" value="A1"' in page
+    assert 'name="position" type="hidden" value=""' in page  # the refused position is cleared for the next scan
     assert re.search(r'<input [^>]*autofocus [^>]*name="scan" [^>]*value="">', page)
     assert session.get(Unit, units[1]["id"]).box_id is None and count_audit(session) == before
     assert session.query(CustodyEvent).filter_by(unit_id=units[1]["id"]).count() == 1
+
+
+def test_a_vial_already_stored_is_offered_a_move_in_words(bank, tank, units, session):
+    first, second = boxes(tank)[:2]
+    assert scan(bank.client, units[0]["barcode"], first["id"]).status_code == 302
+    refused = scan(bank.client, units[0]["barcode"], second["id"])
+    page = refused.data.decode()
+    assert refused.status_code == 409
+    assert f"{units[0]['barcode']} is already stored in {first['name']}, A1" in page
+    assert f"Move {units[0]['barcode']} to {second['name']}" in page
+    moved = bank.client.post(f"/units/{units[0]['id']}/move", data={"target": second["barcode"]})
+    assert moved.status_code == 302
+    session.expire_all()
+    assert session.get(Unit, units[0]["id"]).box_id == second["id"]
 
 
 def test_placement_into_a_blocked_position_is_409_and_changes_nothing(bank, tank, units, session):
