@@ -1,0 +1,1 @@
+"""Doses: order, allocation of vials, preparation after thaw, the pharmacist's two-scan dispense, administration."""
