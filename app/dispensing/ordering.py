@@ -27,7 +27,8 @@ def get_dose(dose_id: int) -> Dose:
 
 def lock_dose(dose_id: int) -> Dose:
     """The dose, its row locked until the commit (PostgreSQL): two people acting on it at once queue up."""
-    dose = db.session.scalar(select(Dose).where(Dose.id == dose_id).with_for_update())
+    dose = db.session.scalar(select(Dose).where(Dose.id == dose_id).with_for_update()
+                             .execution_options(populate_existing=True))
     return dose if dose is not None else get_dose(dose_id)
 
 

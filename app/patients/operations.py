@@ -31,7 +31,8 @@ def get_patient(patient_id: int) -> Patient:
 
 def lock_patient(patient_id: int) -> Patient:
     """The patient, its row locked until the commit (PostgreSQL) so that decisions about it queue up."""
-    patient = db.session.scalar(select(Patient).where(Patient.id == patient_id).with_for_update())
+    patient = db.session.scalar(select(Patient).where(Patient.id == patient_id).with_for_update()
+                             .execution_options(populate_existing=True))
     return patient if patient is not None else get_patient(patient_id)
 
 
