@@ -13,10 +13,16 @@ from app.core.permissions import requires
 from app.extensions import db
 from app.patients.models import Patient
 
-from . import checks, handover, ordering, preparation
+from . import checks, handover, ordering, preparation, worklists
 from .models import DISPENSED, PREPARED, Dose
 
 bp = Blueprint("dispensing", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def dispensing_work() -> dict:
+    """``dispensing_work()`` for the dashboard: called only where a template asks for it."""
+    return {"dispensing_work": worklists.work}
 
 
 class DispenseForm(FlaskForm):
