@@ -12,6 +12,7 @@ from app.patients.operations import get_patient
 from app.printing import label_files
 from app.printing.builtin import ascii_text, isbt_parts, made
 from app.printing.sources import LabelSource, register
+from app.storage.models import Unit
 from labels import isbt128
 from labels.content import DoseLabel, PatientLabel
 
@@ -27,7 +28,8 @@ def dose_label(dose: Dose) -> DoseLabel:
         raise RuleViolation(f"dose {dose.barcode} is {dose.state}: it gets no label")
     lot = db.session.get(Lot, dose.lot_id)
     patient = db.session.get(Patient, dose.patient_id)
-    din, product, _ = isbt_parts(lot, "00")
+    syringe = db.session.get(Unit, dose.syringe_unit_id)
+    din, product, _ = isbt_parts(lot, syringe.division)
     expiration = isbt128.Expiration(local(dose.expires_at).replace(tzinfo=None, second=0, microsecond=0))
     description = ascii_text(db.session.scalar(select(ProductCode.description)
                                                .where(ProductCode.code == lot.product_code)))

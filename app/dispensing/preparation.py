@@ -11,6 +11,8 @@ from app.core.types import utcnow
 from app.custody import operations as custody
 from app.custody.places import InDose, Person
 from app.extensions import db
+from app.lots import divisions
+from app.lots.models import Lot
 from app.monitoring.operations import require_unflagged
 from app.storage.models import Unit
 
@@ -55,9 +57,11 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):
         raise RuleViolation("the dose fails its post-thaw checks: " + "; ".join(problems), {"unmet": problems})
     expires_at = min(u.thaw_expires_at for u in units)
-    syringe = Unit(barcode=dose.barcode, lot_id=units[0].lot_id, division=units[0].division, container_type="syringe",
-                   volume_ml=volume_ml, cells=post_thaw_cells, state=PREPARED, thawed_at=units[0].thawed_at,
-                   thaw_expires_at=expires_at)
+    lot = db.session.get(Lot, units[0].lot_id)
+    # the syringe is a product of its own: a division no lot or unit of its DIN and product code holds
+    syringe = Unit(barcode=dose.barcode, lot_id=lot.id, division=divisions.for_units(lot, 1)[0],
+                   container_type="syringe", volume_ml=volume_ml, cells=post_thaw_cells, state=PREPARED,
+                   thawed_at=units[0].thawed_at, thaw_expires_at=expires_at)
     with audit.action(db.session, "dose.prepared", "post-thaw checks passed; syringe filled"):
         db.session.add(syringe)
         for unit in units:
