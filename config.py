@@ -55,6 +55,12 @@ class Config:
         self.SEC_ESTABLISHMENT = _env("CELLBANK_SEC_ESTABLISHMENT", "DEMO01")
         #: how long a Zebra printer has to connect, answer its status and confirm a job (raw TCP, port 9100)
         self.PRINTER_TIMEOUT_SECONDS = float(_env("CELLBANK_PRINTER_TIMEOUT_SECONDS", "5"))
+        #: doses: the schedule window (± days around each target date), the interval between doses, the post-thaw
+        #: viability a dose needs, and how far the prepared cells may be from the prescription
+        self.DOSE_WINDOW_DAYS = int(_env("CELLBANK_DOSE_WINDOW_DAYS", "14"))
+        self.DOSE_INTERVAL_MONTHS = int(_env("CELLBANK_DOSE_INTERVAL_MONTHS", "3"))
+        self.POST_THAW_VIABILITY_MIN_PCT = int(_env("CELLBANK_POST_THAW_VIABILITY_MIN_PCT", "70"))
+        self.DOSE_CELL_TOLERANCE_PCT = int(_env("CELLBANK_DOSE_CELL_TOLERANCE_PCT", "10"))
         self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
         self.DEMO_PASSWORD = _env("CELLBANK_DEMO_PASSWORD", "demo-password-2026")
         #: a session idle this long ends (held on the server, app.auth.sessions)

@@ -58,6 +58,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import api as auth_api
     from app.auth import throttle
     from app.auth import views as auth_views
+    from app.dispensing import api as doses_api
+    from app.dispensing import patient_page
+    from app.dispensing import views as dispensing_views
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
@@ -68,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
     from app.materials import views as materials_views
     from app.monitoring import api as monitoring_api
     from app.monitoring import views as monitoring_views
+    from app.patients import api as patients_api
+    from app.patients import views as patients_views
     from app.printing import api as printing_api
     from app.printing import label_files
     from app.printing import views as printing_views
@@ -88,12 +93,13 @@ def register_blueprints(app: Flask) -> None:
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api):
+                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api, patients_api,
+                   doses_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
                    materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
-                   monitoring_views, printing_views, trace_views):
+                   monitoring_views, printing_views, trace_views, patients_views, patient_page, dispensing_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 

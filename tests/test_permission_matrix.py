@@ -13,6 +13,7 @@ from werkzeug.routing.converters import AnyConverter
 from app.core.permissions import ANONYMOUS, ROLES, required, roles_for
 from tests.bankbuild import SeededBank
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
+from tests.dispensing.helpers import enrolled_patient, order
 from tests.helpers import BACKENDS, create_user
 
 #: the user of each role (build_bank makes the first three)
@@ -28,6 +29,8 @@ class MatrixBank(SeededBank):
         super().__init__(backend, directory)
         for role in ("pharmacist", "clinician"):
             create_user(self.app, USERS[role], [role])
+        patient = enrolled_patient(self.bank)
+        dose = order(self.bank, patient)
         bank = self.bank.as_user("tech1")
         shipment = bank.post("/api/v1/shipments", {"unit_ids": [bank.units[0]["id"]], "destination": "CHU Nantes",
                                                    "shipper": "SHIP-0001"})  # the QC sample in hand
@@ -44,7 +47,7 @@ class MatrixBank(SeededBank):
             "box_id": box["id"], "unit_id": bank.units[1]["id"], "shipment_id": shipment["id"],
             "excursion_id": excursion["id"], "flag_id": excursion["flags"][0]["id"], "filename": "cellbank.css",
             "template_id": template["id"], "version_id": template["versions"][0]["id"],
-            "printer_id": self._json("/api/v1/printers")[0]["id"],
+            "printer_id": self._json("/api/v1/printers")[0]["id"], "patient_id": patient["id"], "dose_id": dose["id"],
         }
         self.client.post("/api/v1/auth/logout")
         self.headers = {role: {"Authorization": f"Bearer {self.token(USERS[role])}"} for role in ROLES}

@@ -4,6 +4,7 @@ import pytest
 
 from app.signatures.models import Signature
 from app.signatures.operations import signable_types
+from tests.dispensing.helpers import enrolled_patient, order
 from tests.helpers import PASSWORD, count_audit
 from tests.monitoring.helpers import reading
 from tests.printing.helpers import new_template
@@ -11,8 +12,13 @@ from tests.storage.helpers import boxes
 
 
 @pytest.fixture
-def every_signable(bank, drug_product, units, tank):
+def every_signable(bank, drug_product, units, tank, make_user):
     """One record of each signable type, none of them fit for its decision; qa1 logged in."""
+    make_user("clin1", roles=["clinician"])
+    patient = enrolled_patient(bank)
+    checklist_id = bank.client.get(f"/api/v1/patients/{patient['id']}/eligibility").json["checklist"]["id"]
+    dose = order(bank, patient)
+    bank.as_user("tech1")
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     reading(bank, tank, "-130")
     reading(bank, tank, "-188")
@@ -20,9 +26,10 @@ def every_signable(bank, drug_product, units, tank):
     deviation = bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "incubator door ajar"})
     records = {"lots": drug_product["id"], "donors": bank.donor["id"], "material_lots": bank.material["id"],
                "deviations": deviation["id"], "excursion_flags": excursion["flags"][0]["id"],
-               "users": _user_id(bank, "tech1"), "label_template_versions": new_template(bank, "cryovial")["id"]}
+               "users": _user_id(bank, "tech1"), "label_template_versions": new_template(bank, "cryovial")["id"],
+               "eligibility_checklists": checklist_id, "doses": dose["id"]}
     bank.as_user("qa1")
-    bank.excursion_id = excursion["id"]
+    bank.excursion_id, bank.patient_id = excursion["id"], patient["id"]
     return records
 
 
@@ -40,12 +47,12 @@ def test_every_decision_is_refused_by_the_generic_endpoint_naming_its_operation(
     assert set(every_signable) == set(signable_types()), "a signable type has no record in this test"
     decisions = [(table, meaning, how) for table, model in signable_types().items()
                  for meaning, how in model.__decisions__.items()]
-    assert len(decisions) == 9
+    assert len(decisions) == 12
     signatures, entries = session.query(Signature).count(), count_audit(session)
     for table, meaning, how in decisions:
         response = _sign(bank.client, table, every_signable[table], meaning)
         assert response.status_code == 409, (table, meaning, response.json)
-        route = how.format(id=every_signable[table], excursion_id=bank.excursion_id)
+        route = how.format(id=every_signable[table], excursion_id=bank.excursion_id, patient_id=bank.patient_id)
         assert response.json["message"] == (f"{meaning!r} records a decision on this {table} record: it is signed only "
                                             f"through {route}, which checks the decision's rules")
     assert session.query(Signature).count() == signatures and count_audit(session) == entries

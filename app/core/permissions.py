@@ -70,6 +70,17 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "labels.approve": (QA,),                     # signed approval of a template version
     "labels.print": STAFF,                       # print the labels of units, lots and boxes
     "printers.configure": (ADMIN,),              # Zebra printers: host, port, resolution, loaded stock
+    "patients.manage": (CLINICIAN,),             # register trial subjects, enrol, complete, withdraw
+    "patients.eligibility": (CLINICIAN,),        # signed eligibility checklist
+    "patients.print": (CLINICIAN, PHARMACIST),   # the patient identifier label (wristband, prescription)
+    "doses.order": (CLINICIAN,),                 # prescription: dose number, planned date, cells; window override
+    "doses.allocate": (PHARMACIST, TECHNICIAN),  # reserve vials for a dose (first expiry first out)
+    "doses.prepare": (TECHNICIAN,),              # post-thaw checks and filling the syringe
+    "doses.print": (TECHNICIAN, PHARMACIST),     # the dose label
+    "doses.dispense": (PHARMACIST,),             # two scans, then a signed hand-over to the ward
+    "doses.administer": (CLINICIAN,),            # the intrathecal injection
+    "doses.return": (PHARMACIST, CLINICIAN),     # an unused dose back to the pharmacy
+    "doses.destroy": (PHARMACIST, TECHNICIAN),   # a dose that will not be given
 }
 
 #: endpoints served by Flask and flask-smorest themselves, which carry no decorator of ours

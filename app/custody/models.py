@@ -10,7 +10,8 @@ from app.extensions import db
 
 from . import places
 
-EVENT_TYPES = ("created", "stored", "moved", "retrieved", "dispatched", "received", "thawed", "destroyed")
+EVENT_TYPES = ("created", "stored", "moved", "retrieved", "dispatched", "received", "thawed", "destroyed",
+               "pooled", "dispensed", "administered", "returned")
 
 
 class CustodyEvent(db.Model):

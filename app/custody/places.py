@@ -2,7 +2,9 @@
 
 A place is stored as a key in ``custody_events.from_place`` / ``to_place``; the keys are those the bank has always
 written (no migration): ``lab``, ``person:<user id>``, ``box:<box id>:<row>:<col>``, ``shipment:<shipment id>``,
-``gone``. ``str(place)`` is its key and ``parse(key)`` gives the place back.
+``gone``, and for doses ``dose:<dose id>`` (the vials pooled into a dose's syringe), ``ward:<patient id>`` (handed
+to the ward for a patient) and ``patient:<patient id>`` (administered). ``str(place)`` is its key and
+``parse(key)`` gives the place back.
 """
 
 from dataclasses import dataclass
@@ -51,6 +53,36 @@ class InShipment:
 
 
 @dataclass(frozen=True)
+class InDose:
+    """Pooled into a dose's syringe (a thawed vial used for a dose)."""
+
+    dose_id: int
+
+    def __str__(self) -> str:
+        return f"dose:{self.dose_id}"
+
+
+@dataclass(frozen=True)
+class Ward:
+    """Handed by the pharmacy to the ward, for one patient."""
+
+    patient_id: int
+
+    def __str__(self) -> str:
+        return f"ward:{self.patient_id}"
+
+
+@dataclass(frozen=True)
+class InPatient:
+    """Administered to a patient."""
+
+    patient_id: int
+
+    def __str__(self) -> str:
+        return f"patient:{self.patient_id}"
+
+
+@dataclass(frozen=True)
 class Gone:
     """No longer exists (destroyed)."""
 
@@ -58,9 +90,10 @@ class Gone:
         return "gone"
 
 
-Place = Lab | Person | BoxPosition | InShipment | Gone
+Place = Lab | Person | BoxPosition | InShipment | InDose | Ward | InPatient | Gone
 LAB, GONE = Lab(), Gone()
-_WITH_IDS = {"person": (Person, 1), "box": (BoxPosition, 3), "shipment": (InShipment, 1)}
+_WITH_IDS = {"person": (Person, 1), "box": (BoxPosition, 3), "shipment": (InShipment, 1), "dose": (InDose, 1),
+             "ward": (Ward, 1), "patient": (InPatient, 1)}
 
 
 def _number(part: str, key: str) -> int:

@@ -42,7 +42,9 @@ def load_command() -> None:
                "T-26-0001 → P1 → MCB → DP-26-0001 (released, 10 vials in tank LN2-01) and DP-26-0002 "
                "(quarantine, viability OOS); a temperature excursion of LN2-01 (up to -138.0 °C over the last hour, "
                "ended now) flagged the 10 vials: QA assesses them under Excursions; an approved label template of "
-               "each kind, so the lot, vial and box pages print at once")
+               "each kind, so the lot, vial and box pages print at once; patient P-001 enrolled with dose 1 "
+               "administered and dose 2 prepared, ready to dispense (two vials assessed by QA); P-002 enrolled with "
+               "no dose yet")
 
 
 @demo_cli.command("info")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import audit
 from app.auth.models import User
 from app.core.timezones import site_zone
+from app.demo.dispensing import load_patients
 from app.demo.printing import load_templates
 from app.demo.storage import build_tanks, load_storage
 from app.donors import operations as donors
@@ -112,3 +113,4 @@ def load_bank(password: str) -> None:
     tank = build_tanks()
     load_storage(_as(tech), tank)
     load_templates(admin, qa, password, _as)
+    load_patients(people, password, _as)

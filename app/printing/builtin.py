@@ -53,7 +53,7 @@ def isbt_parts(lot: Lot, division: str) -> tuple[isbt128.Din, isbt128.ProductCod
     return isbt128.din_with_flag(lot.din), product, isbt128.Expiration(expiry)
 
 
-def _made(what: str, build):
+def made(what: str, build):
     """Build label data; a value the label cannot carry is refused in words."""
     try:
         return build()
@@ -75,7 +75,7 @@ def bag_label(lot: Lot, division: str, what: str) -> BagLabel:
             sec = Sec.of(config["SEC_COUNTRY"], config["SEC_ESTABLISHMENT"], din, product, expiration)
         return BagLabel(din, product, expiration, lot.number, description, tissue, sec)
 
-    return _made(what, build)
+    return made(what, build)
 
 
 def isbt_scan(label) -> list[str]:
@@ -99,7 +99,7 @@ def unit_label(unit: Unit):
     if unit_kind(unit) == "bag":
         return bag_label(lot, unit.division, what)
     din, product, expiration = isbt_parts(lot, unit.division)
-    return _made(what, lambda: CryovialLabel(din, product, expiration, unit.barcode, lot.number))
+    return made(what, lambda: CryovialLabel(din, product, expiration, unit.barcode, lot.number))
 
 
 def unit_scans(label) -> list[str]:
@@ -146,7 +146,7 @@ def contents(box: StorageLocation) -> tuple[str, ...]:
 
 
 def box_label(box: StorageLocation) -> BoxLabel:
-    return _made(f"box {box.barcode}", lambda: BoxLabel(box.barcode, location_path(box), contents(box)))
+    return made(f"box {box.barcode}", lambda: BoxLabel(box.barcode, location_path(box), contents(box)))
 
 
 register(LabelSource("unit", Unit, get_unit, unit_kind, unit_label, unit_scans, lambda unit: unit.barcode,

@@ -37,11 +37,11 @@ def _preview(record_type: str, record_id: int, query: dict):
     return file_response(operations.preview(record_type, record_id, query["template_id"], query["dpi"]), "image/png")
 
 
-def _routes(record_type: str, path: str, argument: str) -> None:
-    """label.pdf, label.zpl and label.png of one record type."""
+def label_routes(record_type: str, path: str, argument: str, action: str = "labels.print") -> None:
+    """label.pdf, label.zpl and label.png of one record type, printed by those the action allows."""
 
     class Pdf(MethodView):
-        @requires("labels.print")
+        @requires(action)
         @blp.arguments(LabelFileQuerySchema, location="query")
         @blp.response(200, BINARY, content_type="application/pdf", description="the label, printed and recorded",
                       headers=JOB_HEADER)
@@ -50,7 +50,7 @@ def _routes(record_type: str, path: str, argument: str) -> None:
             return _print(record_type, ids[argument], "pdf", query)
 
     class Zpl(MethodView):
-        @requires("labels.print")
+        @requires(action)
         @blp.arguments(ZplFileQuerySchema, location="query")
         @blp.response(200, BINARY, content_type="application/zpl", description="the label as ZPL, printed and "
                                                                                "recorded", headers=JOB_HEADER)
@@ -71,9 +71,9 @@ def _routes(record_type: str, path: str, argument: str) -> None:
         blp.add_url_rule(f"{path}/label.{suffix}", endpoint=f"{record_type}_label_{suffix}", view_func=view)
 
 
-_routes("unit", "/units/<int:unit_id>", "unit_id")
-_routes("lot", "/lots/<int:lot_id>", "lot_id")
-_routes("box", "/boxes/<int:box_id>", "box_id")
+label_routes("unit", "/units/<int:unit_id>", "unit_id")
+label_routes("lot", "/lots/<int:lot_id>", "lot_id")
+label_routes("box", "/boxes/<int:box_id>", "box_id")
 
 
 @blp.route("/lots/<int:lot_id>/coa.pdf")

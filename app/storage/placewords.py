@@ -28,6 +28,12 @@ def in_words(place: places.Place | None, boxes: dict, users: dict) -> str:
             return f"in the hands of {user.full_name if user else f'user {user_id}'}"
         case places.InShipment(shipment_id):
             return f"shipment {shipment_id}"
+        case places.InDose(dose_id):
+            return f"pooled into dose {dose_id}"
+        case places.Ward(patient_id):
+            return f"on the ward, for patient {patient_id}"
+        case places.InPatient(patient_id):
+            return f"administered to patient {patient_id}"
         case places.Lab():
             return "the laboratory"
         case places.Gone():

@@ -1,8 +1,9 @@
 """Scan resolution: any printed code resolves to exactly one object, or is refused in words.
 
-A unit barcode, a location barcode, a box position (``<box barcode>/C7``), or ISBT 128 structures naming one
-product by DIN + product code + division: a unit, or a lot as a whole (division 00 for the first lot of its DIN
-and product code). Codes that could name several objects are refused (422), never resolved to one of them.
+A unit barcode, a location barcode, a code a package above names (a dose, a patient: the ``code_scanned``
+signal), a box position (``<box barcode>/C7``), or ISBT 128 structures naming one product by DIN + product
+code + division: a unit, or a lot as a whole (division 00 for the first lot of its DIN and product code). Codes
+that could name several objects are refused (422), never resolved to one of them.
 """
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from labels import isbt128
 
 from .locations import parse_position
 from .models import StorageLocation, Unit
+from .signals import code_scanned
 
 
 def _unit(unit: Unit) -> dict:
@@ -80,6 +82,9 @@ def resolve(code: str) -> dict:
         return _isbt(code)
     if "/" in code:
         return _position(code)
+    for _, found in code_scanned.send(code):
+        if found is not None:
+            return found
     unit = db.session.scalar(select(Unit).where(Unit.barcode == code))
     if unit is not None:
         return _unit(unit)

@@ -22,3 +22,9 @@ flagged_units = _signals.signal("flagged-units", """
 Sent when a box map is drawn. The *sender* is the box (a StorageLocation); *unit_ids* are the ids of the units in
 it. A receiver returns the set of those ids that are flagged, held until someone assesses them; the map marks them.
 """)
+
+code_scanned = _signals.signal("code-scanned", """
+Sent when a scanned code is resolved, before storage looks for a unit or a location. The *sender* is the code
+(stripped). A receiver returns the object the code names (a dict with its "type", as POST /api/v1/scan answers)
+or None; storage answers the first one found (a dose's barcode names the dose, not its syringe unit).
+""")

@@ -31,8 +31,10 @@ MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots
         ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
         ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
         ("printing.templates_page", "Labels"), ("printing.history_page", "Prints"),
-        ("printing.printers_page", "Printers"), ("record.product_codes", "Product codes"), ("auth.users", "Users"),
-        ("audit_trail.trail", "Audit trail"))
+        ("printing.printers_page", "Printers"), ("patients.patients_page", "Patients"),
+        ("dispensing.prepare_page", "Prepare dose"), ("dispensing.dispense_page", "Dispense"),
+        ("dispensing.ward_page", "Ward"), ("record.product_codes", "Product codes"),
+        ("auth.users", "Users"), ("audit_trail.trail", "Audit trail"))
 
 
 @bp.app_context_processor

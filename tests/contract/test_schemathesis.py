@@ -16,14 +16,15 @@ from app import create_app
 from config import TestConfig as AppConfig
 from tests.bankbuild import SeededBank
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
-from tests.helpers import BACKENDS
+from tests.dispensing.helpers import enrolled_patient, order
+from tests.helpers import BACKENDS, create_user
 
 MAX_EXAMPLES = 5
 ROLES = {"admin": "admin1", "technician": "tech1"}
 #: parameters that name records: often one the seeded bank holds, else whatever is generated
 PATH_IDS = ("user_id", "token_id", "donor_id", "procurement_id", "material_id", "lot_id", "step_id", "deviation_id",
             "result_id", "location_id", "unit_id", "shipment_id", "excursion_id", "flag_id", "template_id",
-            "version_id", "printer_id", "box_id")
+            "version_id", "printer_id", "box_id", "patient_id", "dose_id")
 BODY_IDS = ("donor_id", "procurement_id", "box_id", "from_box_id", "storage_unit_id", "room_id", "rack_id",
             "target_id", "parent_id", "record_id", "unit_ids[*]", "other_parent_ids[*]", "materials[*].material_id",
             "record_ids[*]", "printer_id", "template_id")
@@ -48,6 +49,9 @@ def fuzzed(request, tmp_path_factory):
         pytest.skip(NO_POSTGRES)
     # lockout would end the run after five fuzzed wrong passwords: the fuzzing user keeps its account
     bank = SeededBank(backend, tmp_path_factory.mktemp("fuzz"), MAX_FAILED_LOGINS=10**9)
+    create_user(bank.app, "clin1", ["clinician"])
+    order(bank.bank, enrolled_patient(bank.bank))  # a patient and a dose for the fuzzer to reach
+    bank.client.post("/api/v1/auth/logout")
     yield bank, ROLES[role]
     bank.close()
 

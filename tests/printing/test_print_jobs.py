@@ -81,7 +81,7 @@ def test_the_label_file_of_one_record_is_a_print_and_the_preview_is_not(bank, vi
 
 
 @pytest.mark.parametrize(("body", "status", "words"), [
-    ({"record_type": "dose", "record_ids": [1]}, 422, "have no label"),
+    ({"record_type": "shipment", "record_ids": [1]}, 422, "have no label"),
     ({"record_type": "unit", "record_ids": [9999]}, 404, "no unit with id 9999"),
     ({"record_type": "unit", "record_ids": []}, 422, "record_ids"),
     ({"record_type": "unit", "record_ids": [1, 1]}, 422, "name each record once"),

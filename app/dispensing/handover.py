@@ -1,0 +1,86 @@
+"""After preparation: the pharmacist's signed dispense to the ward, administration, return and destruction."""
+
+import datetime as dt
+
+import audit
+from app.core import validators
+from app.core.errors import InvalidInput
+from app.core.permissions import guarded
+from app.core.types import utcnow
+from app.custody import operations as custody
+from app.custody.places import GONE, InPatient, Person, Ward
+from app.extensions import db
+from app.signatures.operations import signed_change
+from app.storage.models import Unit
+
+from .checks import require_dispensable
+from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, RETURNED, ROUTE, Dose
+from .ordering import lock_dose
+from .transitions import require_next
+
+
+def _syringe(dose: Dose) -> Unit | None:
+    return db.session.get(Unit, dose.syringe_unit_id) if dose.syringe_unit_id else None
+
+
+@guarded("doses.dispense")
+def dispense(dose: Dose, signer, password: str, dose_code: str, patient_code: str) -> Dose:
+    """Hand the dose to the ward after both scans match and every rule holds; the pharmacist signs."""
+    dose = lock_dose(dose.id)
+    require_dispensable(dose, dose_code, patient_code)
+    now = utcnow()
+    signed_change(dose, signer, password, DISPENSE, "dose.dispensed", None,
+                  {"state": DISPENSED, "dispensed_by_id": signer.id, "dispensed_at": now}, "dispense_signature_id")
+    syringe = _syringe(dose)
+    with audit.action(db.session, "unit.dispensed", f"dose {dose.barcode}"):
+        syringe.state = DISPENSED
+    custody.record(syringe, "dispensed", Ward(dose.patient_id), signer)
+    return dose
+
+
+@guarded("doses.administer")
+def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, route: str = ROUTE) -> Dose:
+    """The clinician records the intrathecal injection: when, by whom."""
+    dose = lock_dose(dose.id)
+    require_next(dose, ADMINISTERED)
+    if route != ROUTE:
+        raise InvalidInput(f"the protocol's route is {ROUTE}", {"route": [ROUTE]})
+    administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()
+    if administered_at < dose.dispensed_at:
+        raise InvalidInput("the dose was administered before it was dispensed?",
+                           {"administered_at": ["after the dispense"]})
+    with audit.action(db.session, "dose.administered", f"administered {route}"):
+        dose.state, dose.administered_at, dose.administered_by_id, dose.route = (ADMINISTERED, administered_at,
+                                                                                  actor.id, route)
+        _syringe(dose).state = ADMINISTERED
+    custody.record(_syringe(dose), "administered", InPatient(dose.patient_id), actor)
+    return dose
+
+
+@guarded("doses.return")
+def return_dose(dose: Dose, actor, reason: str) -> Dose:
+    """A prepared or dispensed dose comes back to the pharmacy, unused."""
+    reason = validators.reason(reason)
+    dose = lock_dose(dose.id)
+    require_next(dose, RETURNED)
+    with audit.action(db.session, "dose.returned", reason):
+        dose.state, dose.end_reason = RETURNED, reason
+        _syringe(dose).state = RETURNED
+    custody.record(_syringe(dose), "returned", Person(actor.id), actor, "scan")
+    return dose
+
+
+@guarded("doses.destroy")
+def destroy(dose: Dose, actor, reason: str) -> Dose:
+    """A dose that will not be given is destroyed (never deleted), with its syringe when it has one."""
+    reason = validators.reason(reason)
+    dose = lock_dose(dose.id)
+    require_next(dose, DESTROYED)
+    syringe = _syringe(dose)
+    with audit.action(db.session, "dose.destroyed", reason):
+        dose.state, dose.end_reason = DESTROYED, reason
+        if syringe is not None:
+            syringe.state = DESTROYED
+    if syringe is not None:
+        custody.record(syringe, "destroyed", GONE, actor, "manual", reason)
+    return dose

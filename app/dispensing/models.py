@@ -1,0 +1,84 @@
+"""A dose for a patient and a dose number, the vials allocated to it, and its own container (the syringe unit)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.types import UTCDateTime, utcnow
+from app.core.versioning import Versioned
+from app.extensions import db
+
+ORDERED, ALLOCATED, PREPARED, DISPENSED = "ordered", "allocated", "prepared", "dispensed"
+ADMINISTERED, RETURNED, DESTROYED = "administered", "returned", "destroyed"
+STATES = (ORDERED, ALLOCATED, PREPARED, DISPENSED, ADMINISTERED, RETURNED, DESTROYED)
+#: state -> the states that may follow it
+TRANSITIONS = {ORDERED: (ALLOCATED, DESTROYED), ALLOCATED: (PREPARED, DESTROYED),
+               PREPARED: (DISPENSED, RETURNED, DESTROYED), DISPENSED: (ADMINISTERED, RETURNED, DESTROYED),
+               RETURNED: (DESTROYED,), ADMINISTERED: (), DESTROYED: ()}
+#: doses that still count for their dose number (a returned or destroyed dose may be ordered again)
+ACTIVE = (ORDERED, ALLOCATED, PREPARED, DISPENSED, ADMINISTERED)
+DISPENSE = "dose dispensed to the ward"
+ROUTE = "intrathecal"
+
+
+class Dose(Versioned, db.Model):
+    __tablename__ = "doses"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    #: 1 to 3 (the protocol's intrathecal injections)
+    dose_number: Mapped[int] = mapped_column(Integer)
+    #: printed on the dose label; the syringe unit carries the same barcode
+    barcode: Mapped[str] = mapped_column(String(20), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default=ORDERED, index=True)
+    planned_date: Mapped[dt.date] = mapped_column(Date)
+    prescribed_cells: Mapped[int] = mapped_column(BigInteger)
+    #: why a dose outside its schedule window was ordered (a clinician's override)
+    window_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ordered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ordered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), nullable=True, index=True)
+    syringe_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    post_thaw_cells: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    viability_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 1), nullable=True)
+    volume_ml: Mapped[Decimal | None] = mapped_column(Numeric(8, 2), nullable=True)
+    #: the earliest expiry after thaw of the vials it was prepared from
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    prepared_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dispensed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    dispensed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dispense_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
+    administered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    administered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    route: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: why it was returned or destroyed
+    end_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __decisions__ = {DISPENSE: "POST /api/v1/doses/{id}/dispense"}
+    __attestations__ = ()
+    __signer_permission__ = "doses.dispense"
+
+    def signed_content(self) -> dict:
+        """What the pharmacist vouches for: this dose, for this patient, from this lot, prepared as recorded."""
+        return {"barcode": self.barcode, "patient_id": self.patient_id, "dose_number": self.dose_number,
+                "lot_id": self.lot_id, "syringe_unit_id": self.syringe_unit_id,
+                "post_thaw_cells": self.post_thaw_cells, "viability_pct": self.viability_pct,
+                "volume_ml": self.volume_ml, "expires_at": self.expires_at}
+
+
+class DoseAllocation(db.Model):
+    """A vial reserved for a dose: the database keeps a vial to one dose, forever."""
+
+    __tablename__ = "dose_allocations"
+    __audited__ = True
+    __immutable__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dose_id: Mapped[int] = mapped_column(ForeignKey("doses.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    allocated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    allocated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,55 @@
+"""A patient's page: eligibility checklist (signed by a clinician), enrolment, schedule, doses, follow-up."""
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+
+from app.core.errors import InvalidInput
+from app.core.forms import validated
+from app.core.permissions import requires
+from app.extensions import db
+from app.patients import criteria, operations
+
+from . import schedule
+from .models import Dose
+
+bp = Blueprint("patient", __name__, template_folder="templates")
+
+
+class ChecklistForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired()])
+
+
+def _answers_from(form) -> dict:
+    return {c["id"]: {"answer": form.get(f"answer-{c['id']}", ""), "evidence": form.get(f"evidence-{c['id']}", "")}
+            for c in criteria.answered_criteria()}
+
+
+def _assessed_on(form) -> dt.date:
+    try:
+        return dt.date.fromisoformat(form.get("assessed_on", ""))
+    except ValueError:
+        raise InvalidInput("assessed_on: give the date as YYYY-MM-DD", {"assessed_on": ["a date"]}) from None
+
+
+@bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
+@requires("read", POST="patients.eligibility")
+def patient_page(patient_id: int):
+    patient = operations.get_patient(patient_id)
+    form = ChecklistForm()
+    if form.is_submitted():
+        validated(form)
+        checklist = operations.assess_eligibility(patient, current_user, form.password.data,
+                                                  _answers_from(request.form), _assessed_on(request.form))
+        flash(f"Checklist signed: patient {patient.code} is {checklist.outcome}.", "success")
+        return redirect(url_for("patient.patient_page", patient_id=patient.id))
+    doses = db.session.scalars(select(Dose).where(Dose.patient_id == patient.id).order_by(Dose.dose_number, Dose.id))
+    return render_template("dispensing/patient.html", patient=patient, form=form, config=criteria.current(),
+                           checklist=operations.checklist_of(patient), blockers=operations.enrolment_blockers(patient),
+                           today=dt.date.today(), slots=schedule.slots(patient), doses=doses.all(),
+                           follow_up=schedule.follow_up(patient))

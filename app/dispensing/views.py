@@ -1,0 +1,128 @@
+"""Pages: the pharmacy's two-scan dispense, the preparation of a dose, the ward's administrations."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DecimalField, HiddenField, IntegerField, PasswordField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from app.core.errors import NotFound, RuleViolation
+from app.core.forms import validated
+from app.core.permissions import requires
+from app.extensions import db
+from app.patients.models import Patient
+
+from . import checks, handover, ordering, preparation, worklists
+from .models import DISPENSED, PREPARED, Dose
+
+bp = Blueprint("dispensing", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def dispensing_work() -> dict:
+    """``dispensing_work()`` for the dashboard: called only where a template asks for it."""
+    return {"dispensing_work": worklists.work}
+
+
+class DispenseForm(FlaskForm):
+    dose_code = HiddenField(validators=[DataRequired(), Length(max=100)])
+    patient_code = HiddenField(validators=[DataRequired(), Length(max=100)])
+    password = PasswordField("Your password", validators=[DataRequired()])
+
+
+class PrepareForm(FlaskForm):
+    post_thaw_cells = IntegerField("Post-thaw viable cells", validators=[DataRequired(), NumberRange(min=1)])
+    viability_pct = DecimalField("Viability (%)", places=1, validators=[DataRequired(), NumberRange(min=0, max=100)])
+    volume_ml = DecimalField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
+
+
+def _scanned_dose(code: str) -> Dose:
+    dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
+    if dose is None:
+        raise NotFound(f"no dose has the code {code.strip()!r}")
+    return dose
+
+
+def _verdict(dose_code: str, patient_code: str) -> tuple[Dose | None, str | None]:
+    """The scanned dose and the rule that refuses it (None when it may be dispensed)."""
+    try:
+        dose = _scanned_dose(dose_code)
+    except NotFound as error:
+        return None, error.message
+    return dose, checks.refusal(dose, dose_code, patient_code)
+
+
+@bp.route("/pharmacy/dispense", methods=["GET", "POST"])
+@requires("doses.dispense")
+def dispense_page():
+    """Scan the dose label, then the patient identifier; a green match is signed, a red refusal names the rule."""
+    form = DispenseForm()
+    if form.is_submitted():
+        validated(form)
+        dose = _scanned_dose(form.dose_code.data)
+        try:
+            handover.dispense(dose, current_user, form.password.data, form.dose_code.data, form.patient_code.data)
+        except RuleViolation as error:
+            return render_template("dispensing/dispense.html", stage="verdict", dose=dose, form=form,
+                                   refusal=error.message.removeprefix("dispense refused: ")), 409
+        patient = db.session.get(Patient, dose.patient_id)
+        flash(f"Dose {dose.barcode} (dose {dose.dose_number}) dispensed to the ward for patient {patient.code}.",
+              "success")
+        return redirect(url_for("dispensing.dispense_page"))
+    dose_code, patient_code = request.args.get("dose_code", "").strip(), request.args.get("patient_code", "").strip()
+    if not dose_code:
+        return render_template("dispensing/dispense.html", stage="dose")
+    if not patient_code:
+        dose, problem = _verdict(dose_code, dose_code)
+        if dose is None:
+            return render_template("dispensing/dispense.html", stage="verdict", refusal=problem, dose=None), 404
+        return render_template("dispensing/dispense.html", stage="patient", dose=dose, dose_code=dose_code)
+    dose, problem = _verdict(dose_code, patient_code)
+    form.dose_code.data, form.patient_code.data = dose_code, patient_code
+    patient = db.session.get(Patient, dose.patient_id) if dose else None
+    return render_template("dispensing/dispense.html", stage="verdict", dose=dose, patient=patient, form=form,
+                           refusal=problem), 409 if problem else 200
+
+
+@bp.route("/pharmacy/prepare", methods=["GET", "POST"])
+@requires("doses.prepare")
+def prepare_page():
+    """Scan the dose (its order), record the post-thaw checks, fill the syringe."""
+    code = request.values.get("code", "").strip()
+    dose = _scanned_dose(code) if code else None
+    form = PrepareForm()
+    if dose is not None and request.method == "POST":
+        validated(form)
+        preparation.prepare(dose, current_user, form.post_thaw_cells.data, form.viability_pct.data,
+                            form.volume_ml.data)
+        flash(f"Dose {dose.barcode} prepared; use before {dose.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
+        return redirect(url_for("dispensing.prepare_page"))
+    waiting = db.session.scalars(select(Dose).where(Dose.state.in_(("ordered", "allocated")))
+                                 .order_by(Dose.planned_date, Dose.id)).all()
+    units = ordering.allocated_units(dose) if dose is not None else []
+    return render_template("dispensing/prepare.html", dose=dose, form=form, units=units, waiting=waiting,
+                           patients=_patients(waiting + ([dose] if dose else [])))
+
+
+@bp.route("/ward", methods=["GET"])
+@requires("read")
+def ward_page():
+    """Doses on the ward, to be administered (or sent back)."""
+    doses = db.session.scalars(select(Dose).where(Dose.state.in_((DISPENSED, PREPARED)))
+                               .order_by(Dose.dispensed_at, Dose.id)).all()
+    return render_template("dispensing/ward.html", doses=doses, patients=_patients(doses))
+
+
+@bp.route("/doses/<int:dose_id>/administer", methods=["POST"])
+@requires("doses.administer")
+def administer(dose_id: int):
+    validated(FlaskForm())
+    dose = handover.administer(ordering.get_dose(dose_id), current_user)
+    flash(f"Dose {dose.barcode} recorded as administered intrathecally.", "success")
+    return redirect(url_for("dispensing.ward_page"))
+
+
+def _patients(doses) -> dict:
+    ids = {dose.patient_id for dose in doses}
+    return {p.id: p for p in db.session.scalars(select(Patient).where(Patient.id.in_(ids)))} if ids else {}

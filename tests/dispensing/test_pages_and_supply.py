@@ -1,0 +1,62 @@
+"""The patient page, preparation and ward pages through the test client, the work lists and the supply warnings."""
+
+import datetime as dt
+
+from app.dispensing import supply
+from tests.dispensing.helpers import allocate, answers, enrolled_patient, new_patient, order, thaw_allocated
+from tests.helpers import PASSWORD
+
+
+def _form(answers_: dict) -> dict:
+    body = {"password": PASSWORD, "assessed_on": dt.date.today().isoformat()}
+    for key, answer in answers_.items():
+        body[f"answer-{key}"], body[f"evidence-{key}"] = answer["answer"], answer["evidence"]
+    return body
+
+
+def test_a_clinician_signs_the_checklist_on_the_patient_page(bank, expiring, session):
+    patient = new_patient(bank, birth_year=1960)  # 66 at inclusion: the computed age criterion fails
+    page = bank.client.get(f"/patients/{patient['id']}")
+    assert page.status_code == 200 and b"Sign the checklist" in page.data
+    response = bank.client.post(f"/patients/{patient['id']}", data=_form(answers(edss="not_met")))
+    assert response.status_code == 302
+    shown = bank.client.get(f"/patients/{patient['id']}").get_data(as_text=True)
+    assert "ineligible" in shown and "inclusion not met: EDSS score" in shown and "(age 66)" in shown
+    refused = bank.client.post(f"/api/v1/patients/{patient['id']}/status", json={"status": "enrolled"})
+    assert refused.status_code == 409 and "inclusion not met: Age between 18 and 55" in refused.json["message"]
+
+
+def test_preparation_and_ward_pages_carry_a_dose_to_administration(bank, pharmacy, session):
+    patient = enrolled_patient(bank)
+    dose = order(bank, patient)
+    thaw_allocated(bank, allocate(bank, dose))
+    bank.as_user("tech1")
+    assert dose["barcode"] in bank.client.get("/pharmacy/prepare").get_data(as_text=True)
+    prepared = bank.client.post("/pharmacy/prepare", data={"code": dose["barcode"], "post_thaw_cells": "19500000",
+                                                            "viability_pct": "88.0", "volume_ml": "5.00"})
+    assert prepared.status_code == 302, prepared.get_data(as_text=True)[:500]
+    bank.as_user("pharm1")
+    dashboard = bank.client.get("/dashboard").get_data(as_text=True)
+    assert 'id="to-dispense"' in dashboard and dose["barcode"] in dashboard
+    bank.client.post("/api/v1/doses/{}/dispense".format(dose["id"]), json={
+        "dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD})
+    bank.as_user("clin1")
+    assert dose["barcode"] in bank.client.get("/dashboard").get_data(as_text=True)
+    given = bank.client.post(f"/doses/{dose['id']}/administer", data={})
+    assert given.status_code == 302
+    assert bank.client.get(f"/api/v1/doses/{dose['id']}").json["state"] == "administered"
+
+
+def test_supply_warns_by_date_when_the_bank_cannot_cover_what_is_due(bank, pharmacy, app, session):
+    patients = [enrolled_patient(bank, f"P-00{n}") for n in range(1, 6)]  # five dose 1 due today, four vials
+    with app.test_request_context():
+        due = supply.forecast()
+    # dose 1 of each is due today, dose 2 three months later (inside the 90 days); the four vials go first-come
+    assert [(d.patient_code, d.dose_number, d.covered_by) for d in due[:5]] == [
+        ("P-001", 1, "DP-0001"), ("P-002", 1, "DP-0001"), ("P-003", 1, "DP-0001"), ("P-004", 1, "DP-0001"),
+        ("P-005", 1, None)]
+    assert all(d.covered_by is None for d in due[5:])
+    bank.as_user("qa1")
+    dashboard = bank.client.get("/dashboard").get_data(as_text=True)
+    assert f"{dt.date.today().isoformat()}: dose 1 of patient P-005 cannot be covered" in dashboard
+    assert len(patients) == 5

@@ -1,0 +1,67 @@
+"""Two pharmacists at the same moment on PostgreSQL: one dose is dispensed once, one vial is reserved once."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.custody.models import CustodyEvent
+from app.dispensing.models import Dose, DoseAllocation
+from app.signatures.models import Signature
+from tests.bankbuild import build_drug_product
+from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
+from tests.dispensing.helpers import enrolled_patient, order, prepared_dose
+from tests.helpers import PASSWORD
+from tests.printing.helpers import set_expiry
+from tests.races.harness import Call, race
+from tests.races.test_races import built
+
+pytestmark = pytest.mark.skipif(not POSTGRES_ADMIN_URL, reason=NO_POSTGRES)
+WARD = (("pharm1", ["pharmacist"]), ("pharm2", ["pharmacist"]), ("clin1", ["clinician"]))
+
+
+def _released_vials(bank) -> list[dict]:
+    """Four vials of a released drug-product lot with an expiry, in the laboratory (in hand)."""
+    lot = build_drug_product(bank)
+    set_expiry(bank, lot["id"])
+    bank.full_qc(lot["id"])
+    bank.as_user("qa2").release(lot["id"])
+    return bank.as_user("tech1").post(f"/api/v1/lots/{lot['id']}/units", {
+        "count": 4, "container_type": "cryovial", "volume_ml": "1.5", "cells": 25_000_000})
+
+
+def test_two_pharmacists_dispense_one_dose(tmp_path):
+    with built(tmp_path, WARD) as world:
+        bank = world.bank
+        _released_vials(bank)
+        patient = enrolled_patient(bank)
+        dose = prepared_dose(bank, patient)
+        body = {"dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD}
+        url = f"/api/v1/doses/{dose['id']}/dispense"
+        answers = race(world.database, [Call("pharm1", "POST", url, body), Call("pharm2", "POST", url, body)],
+                       table="doses")
+        assert sorted(status for _, status, _ in answers) == [200, 409], answers
+        [loser] = [body for _, status, body in answers if status == 409]
+        assert f"dose {dose['barcode']} was already dispensed at" in loser["message"]
+        assert world.scalar(select(Dose.state).where(Dose.id == dose["id"])) == "dispensed"
+        assert world.scalar(select(func.count()).select_from(Signature).where(
+            Signature.record_type == "doses", Signature.record_id == dose["id"])) == 1
+        assert world.scalar(select(func.count()).select_from(CustodyEvent).where(
+            CustodyEvent.unit_id == dose["syringe_unit_id"], CustodyEvent.event_type == "dispensed")) == 1
+        world.verify()
+
+
+def test_two_doses_reserve_one_vial(tmp_path):
+    with built(tmp_path, WARD) as world:
+        bank = world.bank
+        vials = _released_vials(bank)
+        first, second = enrolled_patient(bank, "P-001"), enrolled_patient(bank, "P-002")
+        doses = [order(bank, first), order(bank, second)]
+        body = {"unit_ids": [vials[0]["id"]]}
+        answers = race(world.database, [Call("pharm1", "POST", f"/api/v1/doses/{doses[0]['id']}/allocate", body),
+                                        Call("pharm2", "POST", f"/api/v1/doses/{doses[1]['id']}/allocate", body)],
+                       table="dose_allocations")
+        assert sorted(status for _, status, _ in answers) == [200, 409], answers
+        assert world.scalar(select(func.count()).select_from(DoseAllocation).where(
+            DoseAllocation.unit_id == vials[0]["id"])) == 1
+        states = {world.scalar(select(Dose.state).where(Dose.id == d["id"])) for d in doses}
+        assert states == {"allocated", "ordered"}
+        world.verify()
