@@ -7,7 +7,7 @@ two elements overlap and that nothing enters a symbol's quiet zone; a layout tha
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -141,6 +141,7 @@ FRAME_LINE_MM = 0.18
 Element = Bars | Matrix | Text
 
 
+@lru_cache(maxsize=4096)  # a batch repeats most lines (lot, DIN, product, expiry) label after label
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in mm of text set in Helvetica (bold or not) at size points."""
     return stringWidth(text, FONTS[bold], size) * PT

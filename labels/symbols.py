@@ -33,6 +33,7 @@ MATRIX_QUIET_MODULES = 2
 SYMBOL_CHARACTER = 11  # modules per Code 128 symbol character
 STOP_MODULES = 13  # stop character and its final bar
 _DARK = re.compile("1+")
+_ASCII_CODEWORD = re.compile("[0-9]{2}|.", re.DOTALL)  # left to right, as the encoder pairs digits
 _MODULE = bytes.maketrans(b"\x00\x01", b"01")
 
 
@@ -101,11 +102,7 @@ SQUARE_SYMBOLS = tuple(zip((10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 36, 40, 44, 
 
 def ascii_codewords(data: str) -> int:
     """Codewords of data in Data Matrix ASCII encodation: a pair of digits is one, any other ASCII character one."""
-    count, index = 0, 0
-    while index < len(data):
-        index += 2 if data[index:index + 2].isdigit() and len(data[index:index + 2]) == 2 else 1
-        count += 1
-    return count
+    return len(_ASCII_CODEWORD.findall(data))
 
 
 def datamatrix_size(data: str) -> int:
