@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
+    from app.fhir import api as fhir_api
     from app.lots import api as lots_api
     from app.lots import views as lots_views
     from app.materials import api as materials_api
@@ -84,7 +85,8 @@ def register_blueprints(app: Flask) -> None:
     from app.web import views as web_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
-                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api):
+                   storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api,
+                   fhir_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, qc_views,
