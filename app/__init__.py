@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
+    from app.fhir import api as fhir_api
     from app.lots import api as lots_api
     from app.lots import record as lots_record
     from app.lots import views as lots_views
@@ -94,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api, patients_api,
-                   doses_api):
+                   doses_api, fhir_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,

@@ -14,6 +14,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 import audit
 from app.extensions import db
 from tests.bankbuild import Bank, build_bank, build_drug_product
+from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate
 from tests.storage.helpers import BOX, boxes
@@ -173,3 +174,9 @@ def released_units(bank, drug_product, units, tank):
         bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
         bank.post(f"/api/v1/units/{unit['id']}/retrieve", {}, expect=200)
     return units
+
+
+@pytest.fixture
+def branching(bank, tank):
+    """Two donors with branching genealogy and a material used by both (tests/branching.py)."""
+    return build_branching(bank, tank)

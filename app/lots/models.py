@@ -44,7 +44,7 @@ class Lot(Versioned, db.Model):
     division: Mapped[str] = mapped_column(String(2), default="00", server_default="00")
     #: when the lot expires (its labels carry it); set while in process or in quarantine, before release
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), nullable=True)
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), nullable=True, index=True)
     passage: Mapped[int | None] = mapped_column(Integer, nullable=True)
     population_doublings: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="in_process")

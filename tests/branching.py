@@ -1,4 +1,4 @@
-"""A bank of two donors with branching genealogy, built through the API, for trace tests.
+"""A bank of two donors with branching genealogy, built through the API, for trace and FHIR tests.
 
     donor 1 → procurement 1 → T1 → P1 ─┬→ MCB1 → DP1 → units U1 (stored in a box), U2
                                         └→ WCB1 → DP2 → unit U3

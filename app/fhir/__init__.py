@@ -1,0 +1,1 @@
+"""FHIR R5 resources for hospital systems: a unit as a BiologicallyDerivedProduct."""

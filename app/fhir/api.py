@@ -1,0 +1,25 @@
+"""FHIR R5 API: GET /api/v1/fhir/BiologicallyDerivedProduct/{unit id}, as application/fhir+json."""
+
+import json
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.core.permissions import requires
+from app.storage.operations import get_unit
+
+from .product import biologically_derived_product
+
+blp = Blueprint("fhir_api", __name__, url_prefix="/api/v1/fhir", description="FHIR R5 resources")
+FHIR_JSON = "application/fhir+json"
+
+
+@blp.route("/BiologicallyDerivedProduct/<int:unit_id>")
+class BiologicallyDerivedProduct(MethodView):
+    @requires("read")
+    @blp.response(200, content_type=FHIR_JSON, description="the unit as a FHIR R5 BiologicallyDerivedProduct")
+    def get(self, unit_id):
+        """A unit (vial) as a FHIR R5 BiologicallyDerivedProduct."""
+        resource = biologically_derived_product(get_unit(unit_id))
+        return Response(json.dumps(resource, ensure_ascii=False), mimetype=FHIR_JSON)
