@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from app.donors import api as donors_api
     from app.donors import views as donors_views
     from app.extensions import api, csrf
+    from app.finder import views as finder_views
     from app.lots import api as lots_api
     from app.lots import record as lots_record
     from app.lots import views as lots_views
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app.storage import lot_units
     from app.storage import views as storage_views
     from app.web import views as web_views
+    from app.worklists import views as worklists_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, shipments_api, monitoring_api, printing_api, label_files):
@@ -91,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
                    materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
-                   monitoring_views, printing_views):
+                   monitoring_views, printing_views, worklists_views, finder_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 
