@@ -18,6 +18,7 @@ install: $(BIN)/.installed
 ZPL_RENDERER := tests/labels/zpl/node_modules/.package-lock.json
 $(ZPL_RENDERER): tests/labels/zpl/package-lock.json
 	npm ci --prefix tests/labels/zpl --no-audit --no-fund --loglevel=error
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel=error
 
 zpl-renderer: $(ZPL_RENDERER)
 

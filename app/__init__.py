@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from app.donors import views as donors_views
     from app.extensions import api, csrf
     from app.fhir import api as fhir_api
+    from app.finder import views as finder_views
     from app.lots import api as lots_api
     from app.lots import record as lots_record
     from app.lots import views as lots_views
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app.trace import api as trace_api
     from app.trace import views as trace_views
     from app.web import views as web_views
+    from app.worklists import views as worklists_views
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api, patients_api,
@@ -100,7 +102,8 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
                    materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
-                   monitoring_views, printing_views, trace_views, patients_views, patient_page, dispensing_views):
+                   monitoring_views, printing_views, trace_views, patients_views, patient_page, dispensing_views,
+                   worklists_views, finder_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 

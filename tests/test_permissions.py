@@ -58,7 +58,9 @@ def test_the_thaw_operation_itself_refuses_a_pharmacist(app, bank, released_unit
 
 
 def test_a_technician_still_thaws_through_the_page(bank, released_units, session):
-    assert bank.client.post("/thaw", data={"code": released_units[0]["barcode"]}).status_code == 302
+    assert bank.client.post("/thaw", data={"code": released_units[0]["barcode"]}).status_code == 200  # confirm first
+    assert not _thawed(session, released_units[0]["id"])
+    assert bank.client.post("/thaw", data={"code": released_units[0]["barcode"], "confirmed": "yes"}).status_code == 302
     assert _thawed(session, released_units[0]["id"])
 
 

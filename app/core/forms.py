@@ -8,8 +8,9 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from marshmallow import EXCLUDE, ValidationError, fields
-from wtforms import PasswordField, StringField
+from wtforms import DecimalField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.widgets import TextInput
 
 from .errors import InvalidInput, describe
 from .refusals import kept_input
@@ -56,6 +57,24 @@ class Rule:
             raise StopValidation(next(iter(error.errors.values()))[0]) from None
 
 
+class DecimalNumberField(DecimalField):
+    """A decimal typed as text (a browser's number field drops a decimal comma: "-140,5" became -1405); a decimal
+    comma is read as a point."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, render_kw=None, **kwargs):
+        super().__init__(*args, render_kw={"inputmode": "decimal", **(render_kw or {})}, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([decimal_point(value) for value in valuelist])
+
+
+def decimal_point(text: str) -> str:
+    """'-140,5' -> '-140.5': a decimal comma as a point; anything else unchanged (the rules refuse it)."""
+    return text.strip().replace(",", ".") if re.fullmatch(r"\s*-?[0-9]+,[0-9]+\s*", text) else text
+
+
 class SignatureForm(PageForm):
     """Password re-entry for an e-signature, with an optional reason."""
 
@@ -75,8 +94,8 @@ def typed(field, value: str):
     text = value.strip()
     if isinstance(field, fields.Integer) and re.fullmatch(r"-?[0-9]{1,18}", text):
         return int(text)
-    if isinstance(field, fields.Decimal) and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
-        return text.replace(",", ".")
+    if isinstance(field, fields.Decimal):
+        return decimal_point(text)
     return value
 
 

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DecimalField, HiddenField, IntegerField, PasswordField
+from wtforms import HiddenField, IntegerField, PasswordField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.errors import NotFound, RuleViolation
-from app.core.forms import validated
+from app.core.forms import DecimalNumberField, validated
 from app.core.permissions import requires
 from app.extensions import db
 from app.patients.models import Patient
@@ -33,8 +33,8 @@ class DispenseForm(FlaskForm):
 
 class PrepareForm(FlaskForm):
     post_thaw_cells = IntegerField("Post-thaw viable cells", validators=[DataRequired(), NumberRange(min=1)])
-    viability_pct = DecimalField("Viability (%)", places=1, validators=[DataRequired(), NumberRange(min=0, max=100)])
-    volume_ml = DecimalField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
+    viability_pct = DecimalNumberField("Viability (%)", places=1, validators=[DataRequired(), NumberRange(min=0, max=100)])
+    volume_ml = DecimalNumberField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
 
 
 def _scanned_dose(code: str) -> Dose:

@@ -3,11 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
-from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField, StringField
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from app.core import validators
-from app.core.forms import PageForm, Rule, SignatureForm, submitted, validated
+from app.core.forms import DecimalNumberField, PageForm, Rule, SignatureForm, submitted, validated
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.core.timezones import site_time
@@ -37,7 +37,7 @@ class ScreeningForm(PageForm):
 
 class ReceiptForm(PageForm):
     received_at = DateTimeLocalField("Received at (site time)", validators=[DataRequired()])
-    temperature_c = DecimalField("Temperature on receipt (°C)", places=1, validators=[DataRequired()])
+    temperature_c = DecimalNumberField("Temperature on receipt (°C)", places=1, validators=[DataRequired()])
 
 
 @bp.app_template_filter("din_check")

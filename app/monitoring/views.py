@@ -4,12 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
 from sqlalchemy import func, or_, select
-from wtforms import DateTimeLocalField, DecimalField, SelectField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
-from app.core.forms import PageForm, SignatureForm, validated
+from app.core.forms import DecimalNumberField, PageForm, SignatureForm, validated
 from app.core.lookup import by_id
 from app.core.permissions import requires
 from app.core.timezones import site_zone
@@ -37,7 +37,7 @@ class FlagCloseForm(SignatureForm):
 class ReadingForm(PageForm):
     storage_unit_id = SelectField("Storage unit", coerce=int, validate_choice=False, validators=[InputRequired()])
     measured_at = DateTimeLocalField("Measured at (site time)", validators=[InputRequired()], tz=site_zone)
-    value_c = DecimalField("Temperature (°C)", validators=[InputRequired()])
+    value_c = DecimalNumberField("Temperature (°C)", validators=[InputRequired()])
 
 
 class ImportForm(PageForm):

@@ -1,10 +1,10 @@
 """Forms of the printing pages (CSRF-protected by Flask-WTF); the operations check the same rules again."""
 
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core import validators
-from app.core.forms import PageForm, Rule, SignatureForm
+from app.core.forms import DecimalNumberField, PageForm, Rule, SignatureForm
 from labels.stock import DPI
 
 from .models import KINDS
@@ -18,9 +18,9 @@ class TemplateForm(PageForm):
 
 class VersionForm(PageForm):
     stock_name = StringField("Stock", validators=[DataRequired(), Length(max=60)])
-    width_mm = DecimalField("Width (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
-    height_mm = DecimalField("Height (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
-    margin_mm = DecimalField("Margin (mm)", places=1, default=1, validators=[InputRequired(), NumberRange(0, 60)])
+    width_mm = DecimalNumberField("Width (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
+    height_mm = DecimalNumberField("Height (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
+    margin_mm = DecimalNumberField("Margin (mm)", places=1, default=1, validators=[InputRequired(), NumberRange(0, 60)])
     change_note = TextAreaField("What this version changes", validators=[DataRequired(), Length(min=3, max=2000)])
 
 
@@ -34,8 +34,9 @@ class PrinterForm(PageForm):
     port = IntegerField("Raw TCP port", default=9100, validators=[InputRequired(), NumberRange(1, 65535)])
     dpi = SelectField("Resolution (dpi)", coerce=int, choices=[str(dpi) for dpi in DPI])
     stock_name = StringField("Loaded stock", validators=[DataRequired(), Length(max=60)])
-    stock_width_mm = DecimalField("Stock width (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
-    stock_height_mm = DecimalField("Stock height (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
+    stock_width_mm = DecimalNumberField("Stock width (mm)", places=1, validators=[InputRequired(), NumberRange(5, 250)])
+    stock_height_mm = DecimalNumberField("Stock height (mm)", places=1,
+                                         validators=[InputRequired(), NumberRange(5, 250)])
 
 
 class PrinterChangeForm(PrinterForm):

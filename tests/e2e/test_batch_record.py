@@ -58,7 +58,7 @@ def scan(page: Page, code: str) -> None:
 def test_a_batch_recorded_from_the_pages_is_released_by_qa(page: Page, groundwork):
     box, material = groundwork
     log_in(page, ADMIN)
-    page.get_by_role("link", name="Product codes").click()
+    page.get_by_role("link", name="Product codes", exact=True).click()
     for code, kind in (("S9501", "tissue"), ("S9504", "drug product")):
         page.get_by_label("Code (S or A–D and 4 digits)").fill(code)
         page.get_by_label("Description").fill(f"{P} {kind}")
@@ -75,7 +75,7 @@ def test_a_batch_recorded_from_the_pages_is_released_by_qa(page: Page, groundwor
     log_out(page)
 
     log_in(page, TECH)
-    page.get_by_role("link", name="Donors").click()
+    page.get_by_role("link", name="Donors", exact=True).click()
     page.get_by_role("link", name="ASC-950").click()
     form = page.locator("#procurement-form")
     form.get_by_label("Collected at (site time)").fill("2026-03-02T09:30")
@@ -90,7 +90,7 @@ def test_a_batch_recorded_from_the_pages_is_released_by_qa(page: Page, groundwor
     log_out(page)
 
     log_in(page, QA)
-    page.get_by_role("link", name="Donors").click()
+    page.get_by_role("link", name="Donors", exact=True).click()
     page.get_by_role("link", name="ASC-950").click()
     page.locator("#eligibility-form").get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign: donor eligible").click()
@@ -165,7 +165,7 @@ def test_a_batch_recorded_from_the_pages_is_released_by_qa(page: Page, groundwor
     log_out(page)
 
     log_in(page, QA)
-    page.get_by_role("link", name="Lots").click()
+    page.get_by_role("link", name="Lots", exact=True).click()
     page.get_by_role("link", name="DP-0950").click()
     expect(page.locator("#lot-units")).to_contain_text(f"{box['name']}, A1")
     for code in PASSING:

@@ -36,7 +36,7 @@ def test_qa_approves_then_a_technician_prints_the_lots_vial_labels(page: Page, d
     bank, lot_id, draft, vials = draft_and_vials
     page.goto("/login")
     fill_login(page, QA)
-    page.get_by_role("link", name="Labels").click()
+    page.get_by_role("link", name="Labels", exact=True).click()
     page.get_by_role("link", name="Version 1").click()
     expect(page.locator("#version-state")).to_have_text("draft")
     expect(page.get_by_role("img", name="Sample label of version 1")).to_be_visible()
@@ -53,7 +53,7 @@ def test_qa_approves_then_a_technician_prints_the_lots_vial_labels(page: Page, d
     page.get_by_role("button", name="Log out").click()
 
     fill_login(page, TECH)
-    page.get_by_role("link", name="Lots").click()
+    page.get_by_role("link", name="Lots", exact=True).click()
     page.get_by_role("link", name=NAMES.lot).click()
     expect(page.locator("#vial-labels")).to_contain_text("3 unit(s); template Cryovial 32 x 13, version 1.")
     tab_to(page, "Print all 3 vial labels")

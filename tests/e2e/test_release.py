@@ -31,7 +31,7 @@ def blocked_lot(live_server):
 def test_qa_resolves_blockers_and_signs_release(page: Page, blocked_lot):
     page.goto("/login")
     fill_login(page, "qa2")
-    page.get_by_role("link", name="Lots").click()
+    page.get_by_role("link", name="Lots", exact=True).click()
     page.get_by_role("link", name="DP-0001").click()
     page.get_by_role("link", name="Release page").click()
     blockers = page.locator("#blockers li")

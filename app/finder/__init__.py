@@ -1,0 +1,1 @@
+"""Scan or search from anywhere: the header's field opens the page of the object a code names."""
