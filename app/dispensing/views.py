@@ -33,7 +33,8 @@ class DispenseForm(FlaskForm):
 
 class PrepareForm(FlaskForm):
     post_thaw_cells = IntegerField("Post-thaw viable cells", validators=[DataRequired(), NumberRange(min=1)])
-    viability_pct = DecimalNumberField("Viability (%)", places=1, validators=[DataRequired(), NumberRange(min=0, max=100)])
+    viability_pct = DecimalNumberField("Viability (%)", places=1,
+                                       validators=[DataRequired(), NumberRange(min=0, max=100)])
     volume_ml = DecimalNumberField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
 
 
