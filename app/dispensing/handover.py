@@ -47,7 +47,7 @@ def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, ro
         raise InvalidInput(f"the protocol's route is {ROUTE}", {"route": [ROUTE]})
     administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()
     if administered_at < dose.dispensed_at:
-        raise InvalidInput("the dose was administered before it was dispensed?",
+        raise InvalidInput(f"administered_at is before the dispense ({dose.dispensed_at:%Y-%m-%d %H:%M} UTC)",
                            {"administered_at": ["after the dispense"]})
     with audit.action(db.session, "dose.administered", f"administered {route}"):
         dose.state, dose.administered_at, dose.administered_by_id, dose.route = (ADMINISTERED, administered_at,

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import PasswordField
-from wtforms.validators import DataRequired
+from wtforms import DateField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.errors import InvalidInput
 from app.core.forms import validated
@@ -15,7 +15,7 @@ from app.core.permissions import requires
 from app.extensions import db
 from app.patients import criteria, operations
 
-from . import schedule
+from . import ordering, schedule
 from .models import Dose
 
 bp = Blueprint("patient", __name__, template_folder="templates")
@@ -52,4 +52,30 @@ def patient_page(patient_id: int):
     return render_template("dispensing/patient.html", patient=patient, form=form, config=criteria.current(),
                            checklist=operations.checklist_of(patient), blockers=operations.enrolment_blockers(patient),
                            today=dt.date.today(), slots=schedule.slots(patient), doses=doses.all(),
-                           follow_up=schedule.follow_up(patient))
+                           follow_up=schedule.follow_up(patient), order_form=OrderForm())
+
+
+@bp.route("/patients/<int:patient_id>/enrol", methods=["POST"])
+@requires("patients.manage")
+def enrol(patient_id: int):
+    validated(FlaskForm())
+    patient = operations.change_status(operations.get_patient(patient_id), "enrolled", None)
+    flash(f"Patient {patient.code} enrolled.", "success")
+    return redirect(url_for("patient.patient_page", patient_id=patient_id))
+
+
+class OrderForm(FlaskForm):
+    dose_number = IntegerField("Dose number", validators=[DataRequired(), NumberRange(min=1, max=3)])
+    planned_date = DateField("Planned date", validators=[DataRequired()])
+    prescribed_cells = IntegerField("Prescribed cells", validators=[DataRequired(), NumberRange(min=1, max=10**12)])
+    override_reason = StringField("Override reason (outside the window)", validators=[Length(max=2000)])
+
+
+@bp.route("/patients/<int:patient_id>/doses", methods=["POST"])
+@requires("doses.order")
+def order_dose(patient_id: int):
+    form = validated(OrderForm())
+    dose = ordering.order(operations.get_patient(patient_id), current_user, form.dose_number.data,
+                          form.planned_date.data, form.prescribed_cells.data, form.override_reason.data or None)
+    flash(f"Dose {dose.dose_number} ordered ({dose.barcode}).", "success")
+    return redirect(url_for("patient.patient_page", patient_id=patient_id))

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, PasswordField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.errors import NotFound, RuleViolation
@@ -127,3 +127,36 @@ def administer(dose_id: int):
 def _patients(doses) -> dict:
     ids = {dose.patient_id for dose in doses}
     return {p.id: p for p in db.session.scalars(select(Patient).where(Patient.id.in_(ids)))} if ids else {}
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+@bp.route("/doses/<int:dose_id>/allocate", methods=["POST"])
+@requires("doses.allocate")
+def allocate(dose_id: int):
+    """Reserve the first-expiry-first-out suggestion of vials for the dose."""
+    validated(FlaskForm())
+    dose = ordering.get_dose(dose_id)
+    allocations = ordering.allocate(dose, current_user)
+    flash(f"Dose {dose.barcode}: {len(allocations)} vial(s) reserved; thaw them, then prepare.", "success")
+    return redirect(url_for("dispensing.prepare_page", code=dose.barcode))
+
+
+@bp.route("/doses/<int:dose_id>/return", methods=["POST"])
+@requires("doses.return")
+def return_dose(dose_id: int):
+    form = validated(ReasonForm())
+    dose = handover.return_dose(ordering.get_dose(dose_id), current_user, form.reason.data)
+    flash(f"Dose {dose.barcode} returned to the pharmacy.", "success")
+    return redirect(url_for("dispensing.ward_page"))
+
+
+@bp.route("/doses/<int:dose_id>/destroy", methods=["POST"])
+@requires("doses.destroy")
+def destroy(dose_id: int):
+    form = validated(ReasonForm())
+    dose = handover.destroy(ordering.get_dose(dose_id), current_user, form.reason.data)
+    flash(f"Dose {dose.barcode} destroyed.", "success")
+    return redirect(url_for("dispensing.ward_page"))

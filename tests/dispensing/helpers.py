@@ -40,8 +40,9 @@ def enrolled_patient(bank, code: str = "P-001") -> dict:
     return bank.post(f"/api/v1/patients/{patient['id']}/status", {"status": "enrolled"}, expect=200)
 
 
-def order(bank, patient: dict, number: int = 1, expect: int = 201, **body) -> dict:
-    bank.as_user("clin1")
+def order(bank, patient: dict, number: int = 1, expect: int = 201, login: bool = True, **body) -> dict:
+    if login:
+        bank.as_user("clin1")
     payload = {"dose_number": number, "planned_date": today().isoformat(), "prescribed_cells": PRESCRIBED, **body}
     return bank.post(f"/api/v1/patients/{patient['id']}/doses", payload, expect=expect)
 
@@ -57,8 +58,9 @@ def thaw_allocated(bank, allocations: list[dict]) -> None:
         bank.post(f"/api/v1/units/{allocation['unit_id']}/thaw", {}, expect=200)
 
 
-def prepare(bank, dose: dict, expect: int = 200, **body) -> dict:
-    bank.as_user("tech1")
+def prepare(bank, dose: dict, expect: int = 200, login: bool = True, **body) -> dict:
+    if login:
+        bank.as_user("tech1")
     payload = {"post_thaw_cells": PRESCRIBED, "viability_pct": "86.5", "volume_ml": "5.00", **body}
     return bank.post(f"/api/v1/doses/{dose['id']}/prepare", payload, expect=expect)
 

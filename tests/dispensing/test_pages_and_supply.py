@@ -60,3 +60,23 @@ def test_supply_warns_by_date_when_the_bank_cannot_cover_what_is_due(bank, pharm
     dashboard = bank.client.get("/dashboard").get_data(as_text=True)
     assert f"{dt.date.today().isoformat()}: dose 1 of patient P-005 cannot be covered" in dashboard
     assert len(patients) == 5
+
+
+def test_a_clinician_registers_enrols_and_orders_from_the_pages(bank, pharmacy, session):
+    bank.as_user("clin1")
+    registered = bank.client.post("/patients", data={"code": "P-010", "site": "CHU Rennes", "sex": "M",
+                                                     "consent_date": dt.date.today().isoformat(), "birth_year": "1979"})
+    assert registered.status_code == 302, registered.get_data(as_text=True)[:300]
+    patient = next(p for p in bank.client.get("/api/v1/patients").json if p["code"] == "P-010")
+    assert bank.client.post(f"/patients/{patient['id']}", data=_form(answers())).status_code == 302
+    assert bank.client.post(f"/patients/{patient['id']}/enrol", data={}).status_code == 302
+    ordered = bank.client.post(f"/patients/{patient['id']}/doses", data={
+        "dose_number": "1", "planned_date": dt.date.today().isoformat(), "prescribed_cells": "20000000"})
+    assert ordered.status_code == 302
+    [dose] = bank.client.get(f"/api/v1/patients/{patient['id']}/doses").json
+    late = bank.client.post(f"/patients/{patient['id']}/doses", data={
+        "dose_number": "2", "planned_date": dt.date.today().isoformat(), "prescribed_cells": "20000000"})
+    assert late.status_code == 409 and "outside that window" in late.get_data(as_text=True)
+    bank.as_user("tech1")
+    assert bank.client.post(f"/doses/{dose['id']}/allocate", data={}).status_code == 302
+    assert bank.client.get(f"/api/v1/doses/{dose['id']}").json["state"] == "allocated"
