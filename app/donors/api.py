@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import etags
 from app.core.permissions import requires
@@ -40,7 +41,7 @@ class Donors(MethodView):
     @requires("read")
     @blp.response(200, DonorSchema(many=True))
     def get(self):
-        return db.session.scalars(select(Donor).order_by(Donor.code)).all()
+        return db.session.scalars(select(Donor).options(selectinload(Donor.screening_tests)).order_by(Donor.code)).all()
 
     @requires("donors.register")
     @blp.arguments(DonorCreateSchema)

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired
 
@@ -52,7 +53,8 @@ def donors():
         validated(form)
         donor = operations.create_donor(form.code.data, form.consent_date.data, form.consent_scope.data)
         return redirect(url_for("donors.donor", donor_id=donor.id))
-    return render_template("donors/list.html", donors=db.session.scalars(select(Donor).order_by(Donor.code)).all(),
+    return render_template("donors/list.html", donors=db.session.scalars(
+        select(Donor).options(selectinload(Donor.procurements)).order_by(Donor.code)).all(),
                            form=form)
 
 

@@ -4,13 +4,14 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import etags
 from app.core.errors import InvalidInput
 from app.core.permissions import requires
 from app.extensions import db
 from app.storage import scan
-from app.storage.operations import get_unit
+from app.storage.operations import get_unit, units_by_id
 
 from . import operations as shipments
 from .models import Shipment, ShipmentItem
@@ -22,7 +23,7 @@ etags.register("shipment_id", Shipment)
 
 def _receive(shipment: Shipment, data: dict) -> Shipment:
     scanned = scan.resolve_units(data["codes"])
-    expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+    expected = units_by_id(item.unit_id for item in shipment.items)
     return shipments.receive(shipment, set(scanned), current_user, data["resolution"], {**expected, **scanned})
 
 
@@ -31,7 +32,8 @@ class Shipments(MethodView):
     @requires("read")
     @blp.response(200, ShipmentSchema(many=True))
     def get(self):
-        return db.session.scalars(select(Shipment).order_by(Shipment.id.desc()).limit(500)).all()
+        statement = select(Shipment).options(selectinload(Shipment.items)).order_by(Shipment.id.desc())
+        return db.session.scalars(statement.limit(500)).all()
 
     @requires("shipments.dispatch")
     @blp.arguments(DispatchSchema)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from app.core.forms import validated
 from app.core.permissions import requires
 from app.extensions import db
-from app.storage.operations import get_unit
+from app.storage.operations import units_by_id
 from app.storage.scan import resolve_units
 
 from . import operations as shipments
@@ -56,9 +56,9 @@ def shipment_page(shipment_id: int):
     if form.is_submitted():
         validated(form)
         scanned = resolve_units(_lines(form.codes.data))
-        expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+        expected = units_by_id(item.unit_id for item in shipment.items)
         shipments.receive(shipment, set(scanned), current_user, form.resolution.data or None, {**expected, **scanned})
         flash(f"Shipment {shipment.id} received.", "success")
         return redirect(url_for("shipments.shipment_page", shipment_id=shipment.id))
-    units = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+    units = units_by_id(item.unit_id for item in shipment.items)
     return render_template("shipments/shipment.html", shipment=shipment, units=units, form=form)

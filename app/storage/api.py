@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import etags
 from app.core.permissions import requires
@@ -45,6 +46,7 @@ class Locations(MethodView):
     def get(self):
         """The whole storage tree, from the sites down."""
         return db.session.scalars(select(StorageLocation).where(StorageLocation.parent_id.is_(None))
+                                  .options(selectinload(StorageLocation.children, recursion_depth=-1))
                                   .order_by(StorageLocation.id)).all()
 
     @requires("storage.configure")
