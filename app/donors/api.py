@@ -7,14 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
-from app.extensions import db
 
 from . import operations
+from .listing import filtered_donors
 from .models import Donor, Procurement
 from .schemas import (
     DonorCreateSchema,
+    DonorQuerySchema,
     DonorSchema,
     EligibilityDecisionSchema,
     EligibilityStatusSchema,
@@ -39,9 +41,10 @@ def _eligibility(donor: Donor) -> dict:
 @blp.route("/donors")
 class Donors(MethodView):
     @requires("read")
-    @blp.response(200, DonorSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Donor).options(selectinload(Donor.screening_tests)).order_by(Donor.code)).all()
+    @blp.arguments(DonorQuerySchema, location="query")
+    @blp.response(200, page_of(DonorSchema))
+    def get(self, query):
+        return paginate(filtered_donors(query).options(selectinload(Donor.screening_tests)), query)
 
     @requires("donors.register")
     @blp.arguments(DonorCreateSchema)
@@ -105,9 +108,10 @@ class ConsentWithdrawal(MethodView):
 @blp.route("/procurements")
 class Procurements(MethodView):
     @requires("read")
-    @blp.response(200, ProcurementSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Procurement).order_by(Procurement.id)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(ProcurementSchema))
+    def get(self, query):
+        return paginate(select(Procurement).order_by(Procurement.id), query)
 
     @requires("procurements.record")
     @blp.arguments(ProcurementCreateSchema)

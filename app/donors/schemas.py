@@ -3,9 +3,10 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Decimal, Id, PastDate, PastDateTime, PseudonymousCode, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 
-from .models import MARKERS, METHODS, RESULTS
+from .models import ELIGIBILITY, MARKERS, METHODS, RESULTS
 
 
 class DonorCreateSchema(Schema):
@@ -80,3 +81,8 @@ class ProcurementSchema(Schema):
         from labels.isbt128 import check_character
 
         return check_character(procurement.din)
+
+
+class DonorQuerySchema(PageQuerySchema):
+    eligibility = fields.String(load_default=None, validate=validate.OneOf(ELIGIBILITY))
+    code = Text(40, load_default=None, metadata={"description": "donors whose code starts with this"})

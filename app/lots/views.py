@@ -4,19 +4,20 @@ are the qc and release packages' own)."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.core.forms import SignatureForm, validated
+from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
 from app.core.timezones import site_zone
-from app.extensions import db
 from app.signatures.operations import signatures_for
 
 from . import genealogy, operations
 from .layout import layout
-from .models import Lot
+from .listing import filtered_lots
+from .models import KINDS, STATES
+from .schemas import LotQuerySchema
 
 bp = Blueprint("lots", __name__, template_folder="templates")
 
@@ -33,7 +34,8 @@ class DeviationCloseForm(SignatureForm):
 @bp.route("/lots")
 @requires("read")
 def lots():
-    return render_template("lots/list.html", lots=db.session.scalars(select(Lot).order_by(Lot.id)).all())
+    query = page_args(LotQuerySchema)
+    return render_template("lots/list.html", page=paginate(filtered_lots(query), query), kinds=KINDS, states=STATES)
 
 
 @bp.route("/lots/<int:lot_id>")

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
-from app.extensions import db
 
 from . import operations
 from .models import MaterialLot
@@ -20,9 +20,10 @@ etags.register("material_id", MaterialLot)
 @blp.route("/materials")
 class Materials(MethodView):
     @requires("read")
-    @blp.response(200, MaterialSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(MaterialLot).order_by(MaterialLot.id)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(MaterialSchema))
+    def get(self, query):
+        return paginate(select(MaterialLot).order_by(MaterialLot.id), query)
 
     @requires("materials.receive")
     @blp.arguments(MaterialCreateSchema)

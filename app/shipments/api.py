@@ -4,18 +4,19 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.core import etags
 from app.core.errors import InvalidInput
+from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
 from app.extensions import db
 from app.storage import scan
 from app.storage.operations import get_unit, units_by_id
 
 from . import operations as shipments
+from .listing import filtered_shipments
 from .models import Shipment, ShipmentItem
-from .schemas import DispatchSchema, ReceiptSchema, ShipmentSchema, UnitDispatchSchema
+from .schemas import DispatchSchema, ReceiptSchema, ShipmentQuerySchema, ShipmentSchema, UnitDispatchSchema
 
 blp = Blueprint("shipments_api", __name__, url_prefix="/api/v1", description="Shipments: dispatch and receipt")
 etags.register("shipment_id", Shipment)
@@ -30,10 +31,10 @@ def _receive(shipment: Shipment, data: dict) -> Shipment:
 @blp.route("/shipments")
 class Shipments(MethodView):
     @requires("read")
-    @blp.response(200, ShipmentSchema(many=True))
-    def get(self):
-        statement = select(Shipment).options(selectinload(Shipment.items)).order_by(Shipment.id.desc())
-        return db.session.scalars(statement.limit(500)).all()
+    @blp.arguments(ShipmentQuerySchema, location="query")
+    @blp.response(200, page_of(ShipmentSchema))
+    def get(self, query):
+        return paginate(filtered_shipments(query), query)
 
     @requires("shipments.dispatch")
     @blp.arguments(DispatchSchema)

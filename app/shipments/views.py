@@ -3,18 +3,18 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.forms import validated
+from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
-from app.extensions import db
 from app.storage.operations import units_by_id
 from app.storage.scan import resolve_units
 
 from . import operations as shipments
-from .models import Shipment
+from .listing import filtered_shipments
+from .schemas import ShipmentQuerySchema
 
 bp = Blueprint("shipments", __name__, template_folder="templates")
 
@@ -44,8 +44,8 @@ def shipments_page():
         shipment = shipments.dispatch(units, form.destination.data, form.shipper.data, current_user)
         flash(f"Shipment {shipment.id} dispatched with {len(units)} unit(s).", "success")
         return redirect(url_for("shipments.shipment_page", shipment_id=shipment.id))
-    listed = db.session.scalars(select(Shipment).order_by(Shipment.id.desc()).limit(100)).all()
-    return render_template("shipments/shipments.html", shipments=listed, form=form)
+    query = page_args(ShipmentQuerySchema)
+    return render_template("shipments/shipments.html", page=paginate(filtered_shipments(query), query), form=form)
 
 
 @bp.route("/shipments/<int:shipment_id>", methods=["GET", "POST"])

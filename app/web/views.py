@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core import permissions
+from app.core.pagination import page_url
 from app.core.permissions import requires
 from app.core.timezones import local
 
@@ -32,7 +33,7 @@ MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots
 
 @bp.app_context_processor
 def navigation() -> dict:
-    return {**permissions.template_helpers(), "menu": MENU}
+    return {**permissions.template_helpers(), "menu": MENU, "page_url": page_url}
 
 
 @bp.route("/")

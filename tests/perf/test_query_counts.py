@@ -29,7 +29,7 @@ def _add_tank(bank, room_id: int, name: str) -> dict:
 
 def test_the_storage_tree_does_not_query_per_location(bank, tank, count_queries):
     urls = ["/api/v1/storage/locations", "/storage", f"/api/v1/storage/locations?parent_id={tank['id']}",
-            f"/storage?open={tank['id']}"]
+            f"/storage?parent_id={tank['id']}"]
     before = [_queries(count_queries, _get(bank.client, url)) for url in urls]
     for index in range(3):
         _add_tank(bank, tank["parent_id"], f"LN2-extra-{index}")
