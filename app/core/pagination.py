@@ -40,11 +40,14 @@ def page_of(item_schema: type) -> type:
     return _PAGE_SCHEMAS[item_schema]
 
 
-def paginate(statement, query: dict) -> dict:
-    """One page of an ordered SELECT of models, with the size of the whole list."""
+def paginate(statement, query: dict, prepare=None) -> dict:
+    """One page of an ordered SELECT of models, with the size of the whole list; prepare(items), if given, reads
+    what the page's items show in bulk (their signatures)."""
     page, per_page = query["page"], query["per_page"]
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    if prepare is not None:
+        prepare(items)
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 

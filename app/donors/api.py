@@ -10,6 +10,7 @@ from app.core import etags
 from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
+from app.signatures.operations import preload_signatures
 
 from . import operations
 from .listing import filtered_donors
@@ -44,7 +45,7 @@ class Donors(MethodView):
     @blp.arguments(DonorQuerySchema, location="query")
     @blp.response(200, page_of(DonorSchema))
     def get(self, query):
-        return paginate(filtered_donors(query).options(selectinload(Donor.screening_tests)), query)
+        return paginate(filtered_donors(query).options(selectinload(Donor.screening_tests)), query, preload_signatures)
 
     @requires("donors.register")
     @blp.arguments(DonorCreateSchema)

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from app.core.fields import Decimal, Id, PastDate, PastDateTime, PseudonymousCode, Text
 from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
+from app.signatures.schemas import Signatures
 
 from .models import ELIGIBILITY, MARKERS, METHODS, RESULTS
 
@@ -25,6 +26,7 @@ class ScreeningTestSchema(Schema):
 
 
 class DonorSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer(dump_only=True)
     code = fields.String()
     consent_date = fields.Date()

@@ -10,6 +10,7 @@ from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.donors.operations import get_procurement
+from app.signatures.operations import preload_signatures
 
 from . import genealogy, operations
 from .listing import filtered_lots
@@ -59,7 +60,7 @@ class Lots(MethodView):
     @blp.arguments(LotQuerySchema, location="query")
     @blp.response(200, page_of(LotSchema))
     def get(self, query):
-        return paginate(filtered_lots(query), query)
+        return paginate(filtered_lots(query), query, preload_signatures)
 
     @requires("lots.create")
     @blp.arguments(TissueLotCreateSchema)
@@ -86,7 +87,7 @@ class Children(MethodView):
     def get(self, query, lot_id):
         lot = operations.get_lot(lot_id)
         return paginate(select(Lot).join(LotParent, LotParent.child_id == Lot.id)
-                        .where(LotParent.parent_id == lot.id).order_by(Lot.id), query)
+                        .where(LotParent.parent_id == lot.id).order_by(Lot.id), query, preload_signatures)
 
     @requires("lots.create")
     @blp.arguments(ChildLotCreateSchema)
@@ -135,7 +136,9 @@ class Deviations(MethodView):
     @requires("read")
     @blp.response(200, DeviationSchema(many=True))
     def get(self, lot_id):
-        return operations.get_lot(lot_id).deviations
+        deviations = operations.get_lot(lot_id).deviations
+        preload_signatures(deviations)
+        return deviations
 
     @requires("deviations.open")
     @blp.arguments(DeviationCreateSchema)

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from app.core.fields import Decimal, Id, Integer, Moment, PastDateTime, Reason, Text
 from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
+from app.signatures.schemas import Signatures
 
 from .models import KINDS, STATES
 
@@ -41,6 +42,7 @@ class ChildLotCreateSchema(Schema):
 
 
 class LotSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     number = fields.String()
     kind = fields.String()
@@ -100,6 +102,7 @@ class DeviationCreateSchema(Schema):
 
 
 class DeviationSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     lot_id = fields.Integer()
     description = fields.String()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.core import etags
 from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
+from app.signatures.operations import preload_signatures
 
 from . import operations
 from .models import MaterialLot
@@ -23,7 +24,7 @@ class Materials(MethodView):
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, page_of(MaterialSchema))
     def get(self, query):
-        return paginate(select(MaterialLot).order_by(MaterialLot.id), query)
+        return paginate(select(MaterialLot).order_by(MaterialLot.id), query, preload_signatures)
 
     @requires("materials.receive")
     @blp.arguments(MaterialCreateSchema)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core import etags
 from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
+from app.signatures.operations import preload_signatures
 from app.storage.locations import get_location
 
 from . import csvimport, operations
@@ -81,7 +82,7 @@ class Excursions(MethodView):
         if query["open"] is not None:
             statement = statement.where(Excursion.ended_at.is_(None) if query["open"]
                                         else Excursion.ended_at.is_not(None))
-        return paginate(statement, query)
+        return paginate(statement, query, lambda excursions: preload_signatures(f for e in excursions for f in e.flags))
 
 
 @blp.route("/excursions/<int:excursion_id>")
@@ -117,7 +118,7 @@ class Flags(MethodView):
         if query["open"] is not None:
             statement = statement.where(ExcursionFlag.closed_at.is_(None) if query["open"]
                                         else ExcursionFlag.closed_at.is_not(None))
-        return paginate(statement, query)
+        return paginate(statement, query, preload_signatures)
 
 
 @blp.route("/excursion-flags/<int:flag_id>/close")

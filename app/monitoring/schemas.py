@@ -6,6 +6,7 @@ from app.core.fields import Decimal, Id, Moment, PastDateTime, QueryInteger, Tex
 from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 from app.core.validators import MAX_ID
+from app.signatures.schemas import Signatures
 
 
 class ReadingCreateSchema(Schema):
@@ -38,6 +39,7 @@ class CsvImportSchema(Schema):
 
 
 class FlagSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     excursion_id = fields.Integer()
     unit_id = fields.Integer()
