@@ -36,6 +36,7 @@ import benchdb  # noqa: E402
 import psycopg  # noqa: E402
 import runinfo  # noqa: E402
 import storage_build as build  # noqa: E402
+import storage_lists as lists  # noqa: E402
 import storage_load as load  # noqa: E402
 from sqlalchemy import create_engine, make_url  # noqa: E402
 
@@ -228,7 +229,7 @@ def prepare(app, database, args, rng: random.Random, result: dict) -> tuple:
     setup.update(racks=racks, boxes=len(layout.boxes), positions=layout.size, size=database_size(database))
     targets = [(unit_id, layout.place(p)[0], layout.label(p))
                for unit_id, p in zip(unit_ids, rng.sample(sorted(free), placements), strict=True)]
-    return bank, targets
+    return bank, targets, layout
 
 
 def run_backend(backend: str, args, workdir: Path) -> dict:
@@ -240,13 +241,15 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
     try:
         app = make_app(database)
         migrate(app)
-        bank, targets = prepare(app, database, args, rng, result)
+        bank, targets, layout = prepare(app, database, args, rng, result)
         bank.as_user("tech1")
         codes = [load.barcode(rng.randrange(args.units)) for _ in range(WARMUP + 3 * args.requests)]
         runinfo.progress(f"{args.requests:,} scans and {2 * args.requests:,} bare SELECTs in {ROUNDS} rounds")
         result.update(measure_scans(bank.client, database.app_url, codes, args.requests))
         runinfo.progress(f"{args.requests:,} placements")
         result["store"] = measure_placements(bank.client, targets)
+        runinfo.progress(f"list requests, {args.requests:,} of each and of GET /api/v1/me")
+        result["lists"] = lists.measure_lists(bank.client, lists.list_urls(app, layout), args.requests)
         if args.profile:
             runinfo.progress(f"profiling {args.requests:,} more scans into {args.profile}")
             profile_scans(bank.client, codes[WARMUP:WARMUP + args.requests], args.profile / f"storage-{backend}-scan")
@@ -359,6 +362,9 @@ def report(args, results: dict, skipped: dict) -> None:
     print()
     for backend, r in results.items():
         print("\n".join(target_lines(backend, r)))
+    print(f"\n{lists.HEADER}")
+    for backend, r in results.items():
+        print("\n".join(lists.list_lines(backend, r["lists"])))
     print("\n" + NOTES.format(warmup=WARMUP, rounds=ROUNDS))
 
 

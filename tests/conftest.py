@@ -16,7 +16,7 @@ from app.extensions import db
 from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate
+from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate, statements_run
 from tests.storage.helpers import BOX, boxes
 
 
@@ -105,6 +105,14 @@ def session(connection):
 @pytest.fixture
 def client(app, connection):
     return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app, connection):
+    """``with count_queries() as statements:`` collects the SQL statements run inside the block (indico's idea)."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: statements_run(engine)
 
 
 @pytest.fixture

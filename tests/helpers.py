@@ -3,8 +3,10 @@
 Fixtures live in the conftest files; what a test or a benchmark imports lives here.
 """
 
+from contextlib import contextmanager
+
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import audit
 from app import create_app
@@ -57,3 +59,23 @@ def audit_rows(session, **filters) -> list[dict]:
 
 def count_audit(session) -> int:
     return session.execute(select(func.count()).select_from(audit.audit_log)).scalar_one()
+
+
+@contextmanager
+def statements_run(engine):
+    """Collect the SQL statements sent on the engine inside the block (a list, filled as they run)."""
+    seen: list[str] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", collect)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", collect)
+
+
+def selects(statements: list[str]) -> list[str]:
+    """The statements that read (SELECT or WITH … SELECT), leaving out savepoints and writes."""
+    return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]

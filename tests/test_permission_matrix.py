@@ -35,9 +35,10 @@ class MatrixBank(SeededBank):
         shipment = bank.post("/api/v1/shipments", {"unit_ids": [bank.units[0]["id"]], "destination": "CHU Nantes",
                                                    "shipper": "SHIP-0001"})  # the QC sample in hand
         lot_id, box = self.drug_product["id"], self.tank["children"][0]["children"][0]
-        [excursion] = self._json("/api/v1/excursions")
-        template = self._json("/api/v1/label-templates")[0]
-        users = {user["username"]: user["id"] for user in bank.as_user("admin1").client.get("/api/v1/users").json}
+        [excursion] = self._json("/api/v1/excursions")["items"]
+        template = self._json("/api/v1/label-templates")["items"][0]
+        listed = bank.as_user("admin1").client.get("/api/v1/users").json["items"]
+        users = {user["username"]: user["id"] for user in listed}
         self.ids = {  # token 1 is admin1's own, issued first below; for anyone else it is not found
             "user_id": users["tech2"], "token_id": 1, "donor_id": bank.donor["id"],
             "procurement_id": bank.procurement["id"], "material_id": bank.material["id"], "lot_id": lot_id,
@@ -47,7 +48,8 @@ class MatrixBank(SeededBank):
             "box_id": box["id"], "unit_id": bank.units[1]["id"], "shipment_id": shipment["id"],
             "excursion_id": excursion["id"], "flag_id": excursion["flags"][0]["id"], "filename": "cellbank.css",
             "template_id": template["id"], "version_id": template["versions"][0]["id"],
-            "printer_id": self._json("/api/v1/printers")[0]["id"], "patient_id": patient["id"], "dose_id": dose["id"],
+            "printer_id": self._json("/api/v1/printers")["items"][0]["id"], "patient_id": patient["id"],
+            "dose_id": dose["id"],
         }
         self.client.post("/api/v1/auth/logout")
         self.headers = {role: {"Authorization": f"Bearer {self.token(USERS[role])}"} for role in ROLES}

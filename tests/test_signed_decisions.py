@@ -22,7 +22,7 @@ def every_signable(bank, drug_product, units, tank, make_user):
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     reading(bank, tank, "-130")
     reading(bank, tank, "-188")
-    excursion = bank.client.get("/api/v1/excursions").json[0]
+    excursion = bank.client.get("/api/v1/excursions").json["items"][0]
     deviation = bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "incubator door ajar"})
     records = {"lots": drug_product["id"], "donors": bank.donor["id"], "material_lots": bank.material["id"],
                "deviations": deviation["id"], "excursion_flags": excursion["flags"][0]["id"],
@@ -35,7 +35,7 @@ def every_signable(bank, drug_product, units, tank, make_user):
 
 def _user_id(bank, username: str) -> int:
     bank.as_user("admin1")
-    return next(u["id"] for u in bank.client.get("/api/v1/users").json if u["username"] == username)
+    return next(u["id"] for u in bank.client.get("/api/v1/users").json["items"] if u["username"] == username)
 
 
 def _sign(client, record_type: str, record_id: int, meaning: str):

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
-from app.extensions import db
 
 from . import credentials, operations, tokens
 from .loading import start_session
@@ -90,10 +90,11 @@ class UserPassword(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @requires("users.manage")
-    @blp.response(200, UserSchema(many=True))
-    def get(self):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(UserSchema))
+    def get(self, query):
         """Every account, active or not (accounts are never deleted)."""
-        return db.session.scalars(select(User).order_by(User.username)).all()
+        return paginate(select(User).order_by(User.username), query)
 
     @requires("users.manage")
     @blp.arguments(UserCreateSchema)

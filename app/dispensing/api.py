@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.core import etags
 from app.core.errors import NotFound
+from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
 from app.extensions import db
 from app.patients.operations import get_patient
@@ -60,12 +61,12 @@ class PatientDoses(MethodView):
 class Doses(MethodView):
     @requires("read")
     @blp.arguments(DoseQuerySchema, location="query")
-    @blp.response(200, DoseSchema(many=True))
+    @blp.response(200, page_of(DoseSchema))
     def get(self, query):
-        statement = select(Dose).order_by(Dose.planned_date, Dose.id).limit(1000)
+        statement = select(Dose).order_by(Dose.planned_date, Dose.id)
         if query["state"]:
             statement = statement.where(Dose.state == query["state"])
-        return db.session.scalars(statement).all()
+        return paginate(statement, query)
 
 
 @blp.route("/doses/<int:dose_id>")

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Decimal, Id, Integer, PastDateTime, Reason, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 
 from .models import ROUTE, STATES
@@ -39,7 +40,7 @@ class DoseSchema(Schema):
     end_reason = fields.String(allow_none=True)
 
 
-class DoseQuerySchema(Schema):
+class DoseQuerySchema(PageQuerySchema):
     state = fields.String(load_default=None, validate=validate.OneOf(STATES))
 
 

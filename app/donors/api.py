@@ -4,16 +4,20 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
-from app.extensions import db
+from app.signatures.operations import preload_signatures
 
 from . import operations
+from .listing import filtered_donors
 from .models import Donor, Procurement
 from .schemas import (
     DonorCreateSchema,
+    DonorQuerySchema,
     DonorSchema,
     EligibilityDecisionSchema,
     EligibilityStatusSchema,
@@ -38,9 +42,10 @@ def _eligibility(donor: Donor) -> dict:
 @blp.route("/donors")
 class Donors(MethodView):
     @requires("read")
-    @blp.response(200, DonorSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Donor).order_by(Donor.code)).all()
+    @blp.arguments(DonorQuerySchema, location="query")
+    @blp.response(200, page_of(DonorSchema))
+    def get(self, query):
+        return paginate(filtered_donors(query).options(selectinload(Donor.screening_tests)), query, preload_signatures)
 
     @requires("donors.register")
     @blp.arguments(DonorCreateSchema)
@@ -104,9 +109,10 @@ class ConsentWithdrawal(MethodView):
 @blp.route("/procurements")
 class Procurements(MethodView):
     @requires("read")
-    @blp.response(200, ProcurementSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Procurement).order_by(Procurement.id)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(ProcurementSchema))
+    def get(self, query):
+        return paginate(select(Procurement).order_by(Procurement.id), query)
 
     @requires("procurements.record")
     @blp.arguments(ProcurementCreateSchema)

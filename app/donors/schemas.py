@@ -3,9 +3,11 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Decimal, Id, PastDate, PastDateTime, PseudonymousCode, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
+from app.signatures.schemas import Signatures
 
-from .models import MARKERS, METHODS, RESULTS
+from .models import ELIGIBILITY, MARKERS, METHODS, RESULTS
 
 
 class DonorCreateSchema(Schema):
@@ -24,6 +26,7 @@ class ScreeningTestSchema(Schema):
 
 
 class DonorSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer(dump_only=True)
     code = fields.String()
     consent_date = fields.Date()
@@ -80,3 +83,8 @@ class ProcurementSchema(Schema):
         from labels.isbt128 import check_character
 
         return check_character(procurement.din)
+
+
+class DonorQuerySchema(PageQuerySchema):
+    eligibility = fields.String(load_default=None, validate=validate.OneOf(ELIGIBILITY))
+    code = Text(40, load_default=None, metadata={"description": "donors whose code starts with this"})

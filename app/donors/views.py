@@ -2,12 +2,14 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
+from sqlalchemy.orm import selectinload
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from app.core import validators
 from app.core.forms import DecimalNumberField, PageForm, Rule, SignatureForm, submitted, validated
+from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.core.timezones import site_time
@@ -16,8 +18,9 @@ from app.signatures.operations import signatures_for
 from labels.isbt128 import check_character
 
 from . import operations
-from .models import MARKERS, METHODS, RESULTS, Donor
-from .schemas import ProcurementCreateSchema
+from .listing import filtered_donors
+from .models import ELIGIBILITY, MARKERS, METHODS, RESULTS, Donor
+from .schemas import DonorQuerySchema, ProcurementCreateSchema
 
 bp = Blueprint("donors", __name__, template_folder="templates")
 
@@ -53,8 +56,9 @@ def donors():
         validated(form)
         donor = operations.create_donor(form.code.data, form.consent_date.data, form.consent_scope.data)
         return redirect(url_for("donors.donor", donor_id=donor.id))
-    return render_template("donors/list.html", donors=db.session.scalars(select(Donor).order_by(Donor.code)).all(),
-                           form=form)
+    query = page_args(DonorQuerySchema)
+    page = paginate(filtered_donors(query).options(selectinload(Donor.procurements)), query)
+    return render_template("donors/list.html", page=page, eligibility=ELIGIBILITY, form=form)
 
 
 @bp.route("/donors/<int:donor_id>")

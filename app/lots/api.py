@@ -6,12 +6,14 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.core.schemas import ReasonSchema
 from app.donors.operations import get_procurement
-from app.extensions import db
+from app.signatures.operations import preload_signatures
 
 from . import genealogy, operations
+from .listing import filtered_lots
 from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode
 from .schemas import (
     ChildLotCreateSchema,
@@ -20,6 +22,7 @@ from .schemas import (
     DeviationSchema,
     ExpirySchema,
     GenealogySchema,
+    LotQuerySchema,
     LotSchema,
     ProductCodeSchema,
     RetireSchema,
@@ -38,9 +41,10 @@ etags.register("step_id", ProcessStep)
 @blp.route("/product-codes")
 class ProductCodes(MethodView):
     @requires("read")
-    @blp.response(200, ProductCodeSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(ProductCode).order_by(ProductCode.code)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(ProductCodeSchema))
+    def get(self, query):
+        return paginate(select(ProductCode).order_by(ProductCode.code), query)
 
     @requires("catalogue.manage")
     @blp.arguments(ProductCodeSchema)
@@ -53,9 +57,10 @@ class ProductCodes(MethodView):
 @blp.route("/lots")
 class Lots(MethodView):
     @requires("read")
-    @blp.response(200, LotSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Lot).order_by(Lot.id)).all()
+    @blp.arguments(LotQuerySchema, location="query")
+    @blp.response(200, page_of(LotSchema))
+    def get(self, query):
+        return paginate(filtered_lots(query), query, preload_signatures)
 
     @requires("lots.create")
     @blp.arguments(TissueLotCreateSchema)
@@ -77,11 +82,12 @@ class LotById(MethodView):
 @blp.route("/lots/<int:lot_id>/children")
 class Children(MethodView):
     @requires("read")
-    @blp.response(200, LotSchema(many=True))
-    def get(self, lot_id):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(LotSchema))
+    def get(self, query, lot_id):
         lot = operations.get_lot(lot_id)
-        return db.session.scalars(select(Lot).join(LotParent, LotParent.child_id == Lot.id)
-                                  .where(LotParent.parent_id == lot.id).order_by(Lot.id)).all()
+        return paginate(select(Lot).join(LotParent, LotParent.child_id == Lot.id)
+                        .where(LotParent.parent_id == lot.id).order_by(Lot.id), query, preload_signatures)
 
     @requires("lots.create")
     @blp.arguments(ChildLotCreateSchema)
@@ -130,7 +136,9 @@ class Deviations(MethodView):
     @requires("read")
     @blp.response(200, DeviationSchema(many=True))
     def get(self, lot_id):
-        return operations.get_lot(lot_id).deviations
+        deviations = operations.get_lot(lot_id).deviations
+        preload_signatures(deviations)
+        return deviations
 
     @requires("deviations.open")
     @blp.arguments(DeviationCreateSchema)

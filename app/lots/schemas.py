@@ -3,9 +3,11 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Decimal, Id, Integer, Moment, PastDateTime, Reason, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
+from app.signatures.schemas import Signatures
 
-from .models import KINDS
+from .models import KINDS, STATES
 
 _number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$",
                         error="3 to 40 letters, digits or '-'"))
@@ -40,6 +42,7 @@ class ChildLotCreateSchema(Schema):
 
 
 class LotSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     number = fields.String()
     kind = fields.String()
@@ -99,6 +102,7 @@ class DeviationCreateSchema(Schema):
 
 
 class DeviationSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     lot_id = fields.Integer()
     description = fields.String()
@@ -137,3 +141,9 @@ class RetireSchema(Schema):
 class ExpirySchema(Schema):
     expires_at = Moment(required=True, metadata={"description": "to the minute, with its UTC offset; in the future"})
     reason = Reason(required=True)
+
+
+class LotQuerySchema(PageQuerySchema):
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    number = Text(40, load_default=None, metadata={"description": "lots whose number starts with this"})

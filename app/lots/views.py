@@ -8,6 +8,7 @@ from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.core.forms import PageForm, SignatureForm, validated
+from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
 from app.core.timezones import site_zone
 from app.extensions import db
@@ -15,8 +16,10 @@ from app.signatures.operations import signatures_for
 
 from . import genealogy, operations
 from .layout import layout
-from .models import KINDS, Lot, ProductCode
+from .listing import filtered_lots
+from .models import KINDS, STATES, ProductCode
 from .record import MATERIAL_ROWS
+from .schemas import LotQuerySchema
 
 bp = Blueprint("lots", __name__, template_folder="templates")
 
@@ -33,7 +36,8 @@ class DeviationCloseForm(SignatureForm):
 @bp.route("/lots")
 @requires("read")
 def lots():
-    return render_template("lots/list.html", lots=db.session.scalars(select(Lot).order_by(Lot.id)).all())
+    query = page_args(LotQuerySchema)
+    return render_template("lots/list.html", page=paginate(filtered_lots(query), query), kinds=KINDS, states=STATES)
 
 
 @bp.route("/lots/<int:lot_id>")

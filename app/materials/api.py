@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
-from app.extensions import db
+from app.signatures.operations import preload_signatures
 
 from . import operations
 from .models import MaterialLot
@@ -20,9 +21,10 @@ etags.register("material_id", MaterialLot)
 @blp.route("/materials")
 class Materials(MethodView):
     @requires("read")
-    @blp.response(200, MaterialSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(MaterialLot).order_by(MaterialLot.id)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(MaterialSchema))
+    def get(self, query):
+        return paginate(select(MaterialLot).order_by(MaterialLot.id), query, preload_signatures)
 
     @requires("materials.receive")
     @blp.arguments(MaterialCreateSchema)

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from app.core.fields import BankDate, Text
 from app.core.schemas import SigningSchema
+from app.signatures.schemas import Signatures
 
 
 class MaterialCreateSchema(Schema):
@@ -15,6 +16,7 @@ class MaterialCreateSchema(Schema):
 
 
 class MaterialSchema(MaterialCreateSchema):
+    signatures = Signatures()
     id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
     decision_signature_id = fields.Integer(dump_only=True, allow_none=True)

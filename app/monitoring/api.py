@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import etags
+from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
-from app.extensions import db
+from app.signatures.operations import preload_signatures
 from app.storage.locations import get_location
 
 from . import csvimport, operations
@@ -29,16 +30,15 @@ from .schemas import (
 blp = Blueprint("monitoring_api", __name__, url_prefix="/api/v1", description="Temperature readings and excursions")
 etags.register("excursion_id", Excursion)
 etags.register("flag_id", ExcursionFlag)
-LIMIT = 5000
 
 
 @blp.route("/temperature-readings")
 class Readings(MethodView):
     @requires("read")
     @blp.arguments(ReadingQuerySchema, location="query")
-    @blp.response(200, ReadingSchema(many=True))
+    @blp.response(200, page_of(ReadingSchema))
     def get(self, query):
-        """Readings in time order (at most 5,000), filtered by storage unit and time."""
+        """Readings in time order, filtered by storage unit and time, a page at a time."""
         statement = select(TemperatureReading).order_by(TemperatureReading.measured_at, TemperatureReading.id)
         if query["storage_unit_id"] is not None:
             statement = statement.where(TemperatureReading.storage_unit_id == query["storage_unit_id"])
@@ -46,7 +46,7 @@ class Readings(MethodView):
             statement = statement.where(TemperatureReading.measured_at >= query["since"])
         if query["until"] is not None:
             statement = statement.where(TemperatureReading.measured_at < query["until"])
-        return db.session.scalars(statement.limit(LIMIT)).all()
+        return paginate(statement, query)
 
     @requires("temperature.record")
     @blp.arguments(ReadingCreateSchema)
@@ -72,7 +72,7 @@ class ReadingsImport(MethodView):
 class Excursions(MethodView):
     @requires("read")
     @blp.arguments(ExcursionQuerySchema, location="query")
-    @blp.response(200, ExcursionSchema(many=True))
+    @blp.response(200, page_of(ExcursionSchema))
     def get(self, query):
         """Excursions, newest first, each with its flags."""
         statement = select(Excursion).options(selectinload(Excursion.flags)).order_by(Excursion.started_at.desc(),
@@ -82,7 +82,7 @@ class Excursions(MethodView):
         if query["open"] is not None:
             statement = statement.where(Excursion.ended_at.is_(None) if query["open"]
                                         else Excursion.ended_at.is_not(None))
-        return db.session.scalars(statement.limit(LIMIT)).all()
+        return paginate(statement, query, lambda excursions: preload_signatures(f for e in excursions for f in e.flags))
 
 
 @blp.route("/excursions/<int:excursion_id>")
@@ -109,7 +109,7 @@ class ExcursionAssess(MethodView):
 class Flags(MethodView):
     @requires("read")
     @blp.arguments(FlagQuerySchema, location="query")
-    @blp.response(200, FlagSchema(many=True))
+    @blp.response(200, page_of(FlagSchema))
     def get(self, query):
         """Flags, oldest first, filtered by unit and by whether QA closed them."""
         statement = select(ExcursionFlag).order_by(ExcursionFlag.id)
@@ -118,7 +118,7 @@ class Flags(MethodView):
         if query["open"] is not None:
             statement = statement.where(ExcursionFlag.closed_at.is_(None) if query["open"]
                                         else ExcursionFlag.closed_at.is_not(None))
-        return db.session.scalars(statement.limit(LIMIT)).all()
+        return paginate(statement, query, preload_signatures)
 
 
 @blp.route("/excursion-flags/<int:flag_id>/close")

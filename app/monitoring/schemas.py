@@ -3,8 +3,10 @@
 from marshmallow import Schema, fields
 
 from app.core.fields import Decimal, Id, Moment, PastDateTime, QueryInteger, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 from app.core.validators import MAX_ID
+from app.signatures.schemas import Signatures
 
 
 class ReadingCreateSchema(Schema):
@@ -13,7 +15,7 @@ class ReadingCreateSchema(Schema):
     value_c = Decimal(1, minimum="-273.1", maximum="999.9", required=True)
 
 
-class ReadingQuerySchema(Schema):
+class ReadingQuerySchema(PageQuerySchema):
     storage_unit_id = QueryInteger(1, MAX_ID, load_default=None)
     since = Moment(load_default=None)
     until = Moment(load_default=None)
@@ -37,6 +39,7 @@ class CsvImportSchema(Schema):
 
 
 class FlagSchema(Schema):
+    signatures = Signatures()
     id = fields.Integer()
     excursion_id = fields.Integer()
     unit_id = fields.Integer()
@@ -63,12 +66,12 @@ class ImportResultSchema(Schema):
     excursions = fields.List(fields.Nested(ExcursionSchema), metadata={"description": "opened, widened or ended"})
 
 
-class ExcursionQuerySchema(Schema):
+class ExcursionQuerySchema(PageQuerySchema):
     storage_unit_id = QueryInteger(1, MAX_ID, load_default=None)
     open = fields.Boolean(load_default=None, metadata={"description": "only excursions going on (true) or ended"})
 
 
-class FlagQuerySchema(Schema):
+class FlagQuerySchema(PageQuerySchema):
     unit_id = QueryInteger(1, MAX_ID, load_default=None)
     open = fields.Boolean(load_default=None, metadata={"description": "only flags QA has not closed (true)"})
 

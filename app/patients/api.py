@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
-from app.extensions import db
 
 from . import criteria, operations
 from .models import Patient
@@ -26,9 +26,10 @@ def eligibility(patient: Patient) -> dict:
 @blp.route("/patients")
 class Patients(MethodView):
     @requires("read")
-    @blp.response(200, PatientSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Patient).order_by(Patient.code)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(PatientSchema))
+    def get(self, query):
+        return paginate(select(Patient).order_by(Patient.code), query)
 
     @requires("patients.manage")
     @blp.arguments(PatientCreateSchema)

@@ -5,10 +5,11 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
-from app.extensions import db
 
 from . import operations, printers, versions
 from .models import LabelTemplate, PrintedRecord, Printer, PrintJob, TemplateVersion
@@ -33,7 +34,6 @@ etags.register("version_id", TemplateVersion)
 etags.register("printer_id", Printer)
 BINARY = {"type": "string", "format": "binary"}
 JOB_HEADER = {"X-Print-Job": {"description": "id of the recorded print job", "schema": {"type": "integer"}}}
-LIMIT = 500
 CREATED = ("the job is recorded. Output pdf: the labels as one PDF, a page each; zpl: one ZPL file, a format each "
            "(header X-Print-Job names the job); printer: the job, delivered or failed with the printer's error")
 
@@ -52,10 +52,12 @@ def file_response(content: bytes, media_type: str, filename: str | None = None, 
 @blp.route("/label-templates")
 class Templates(MethodView):
     @requires("read")
-    @blp.response(200, TemplateSchema(many=True))
-    def get(self):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(TemplateSchema))
+    def get(self, query):
         """Every label template with its versions."""
-        return db.session.scalars(select(LabelTemplate).order_by(LabelTemplate.kind, LabelTemplate.name)).all()
+        return paginate(select(LabelTemplate).options(selectinload(LabelTemplate.versions))
+                        .order_by(LabelTemplate.kind, LabelTemplate.name), query)
 
     @requires("labels.design")
     @blp.arguments(TemplateCreateSchema)
@@ -115,9 +117,10 @@ class Sample(MethodView):
 @blp.route("/printers")
 class Printers(MethodView):
     @requires("read")
-    @blp.response(200, PrinterSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Printer).order_by(Printer.name)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(PrinterSchema))
+    def get(self, query):
+        return paginate(select(Printer).order_by(Printer.name), query)
 
     @requires("printers.configure")
     @blp.arguments(PrinterCreateSchema)
@@ -147,9 +150,9 @@ class PrinterById(MethodView):
 class PrintJobs(MethodView):
     @requires("read")
     @blp.arguments(PrintJobQuerySchema, location="query")
-    @blp.response(200, PrintJobSchema(many=True))
+    @blp.response(200, page_of(PrintJobSchema))
     def get(self, query):
-        """Print jobs, newest first (at most 500), filtered by record and status."""
+        """Print jobs, newest first, filtered by record and status, a page at a time."""
         statement = select(PrintJob).order_by(PrintJob.id.desc())
         if query["record_type"] is not None or query["record_id"] is not None:
             printed = select(PrintedRecord.job_id)
@@ -160,7 +163,7 @@ class PrintJobs(MethodView):
             statement = statement.where(PrintJob.id.in_(printed))
         if query["status"] is not None:
             statement = statement.where(PrintJob.status == query["status"])
-        return db.session.scalars(statement.limit(LIMIT)).all()
+        return paginate(statement, query)
 
     @requires("labels.print")
     @blp.arguments(PrintJobCreateSchema)

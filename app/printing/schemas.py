@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Decimal, Id, Integer, QueryInteger, Reason, Text
+from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 from labels.stock import DPI
 
@@ -134,7 +135,7 @@ class PrintJobSchema(Schema):
     records = fields.List(fields.Nested(PrintedRecordSchema))
 
 
-class PrintJobQuerySchema(Schema):
+class PrintJobQuerySchema(PageQuerySchema):
     record_type = Text(20, load_default=None)
     record_id = QueryInteger(1, 2**31 - 1, load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(JOB_STATUSES))

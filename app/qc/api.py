@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.extensions import db
 from app.lots.operations import get_lot
@@ -27,11 +28,11 @@ etags.register("result_id", QcResult)
 @blp.route("/specifications")
 class Specifications(MethodView):
     @requires("read")
-    @blp.response(200, SpecificationSchema(many=True))
-    def get(self):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(SpecificationSchema))
+    def get(self, query):
         """Every version of every specification."""
-        return db.session.scalars(select(Specification).order_by(Specification.lot_kind,
-                                                                 Specification.version)).all()
+        return paginate(select(Specification).order_by(Specification.lot_kind, Specification.version), query)
 
     @requires("specifications.manage")
     @blp.arguments(SpecificationCreateSchema)

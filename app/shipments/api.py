@@ -7,14 +7,16 @@ from sqlalchemy import select
 
 from app.core import etags
 from app.core.errors import InvalidInput
+from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
 from app.extensions import db
 from app.storage import scan
-from app.storage.operations import get_unit
+from app.storage.operations import get_unit, units_by_id
 
 from . import operations as shipments
+from .listing import filtered_shipments
 from .models import Shipment, ShipmentItem
-from .schemas import DispatchSchema, ReceiptSchema, ShipmentSchema, UnitDispatchSchema
+from .schemas import DispatchSchema, ReceiptSchema, ShipmentQuerySchema, ShipmentSchema, UnitDispatchSchema
 
 blp = Blueprint("shipments_api", __name__, url_prefix="/api/v1", description="Shipments: dispatch and receipt")
 etags.register("shipment_id", Shipment)
@@ -22,16 +24,17 @@ etags.register("shipment_id", Shipment)
 
 def _receive(shipment: Shipment, data: dict) -> Shipment:
     scanned = scan.resolve_units(data["codes"])
-    expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+    expected = units_by_id(item.unit_id for item in shipment.items)
     return shipments.receive(shipment, set(scanned), current_user, data["resolution"], {**expected, **scanned})
 
 
 @blp.route("/shipments")
 class Shipments(MethodView):
     @requires("read")
-    @blp.response(200, ShipmentSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Shipment).order_by(Shipment.id.desc()).limit(500)).all()
+    @blp.arguments(ShipmentQuerySchema, location="query")
+    @blp.response(200, page_of(ShipmentSchema))
+    def get(self, query):
+        return paginate(filtered_shipments(query), query)
 
     @requires("shipments.dispatch")
     @blp.arguments(DispatchSchema)

@@ -36,8 +36,7 @@ def dispatch(units: list, destination: str, shipper: str, actor) -> Shipment:
     with audit.action(db.session, "unit.dispatched", f"dispatched to {shipment.destination}"):
         for unit in units:
             unit.state = "in_transit"
-    for unit in units:
-        custody.record(unit, "dispatched", InShipment(shipment.id), actor)
+    custody.record_each(units, "dispatched", lambda unit: InShipment(shipment.id), actor)
     return shipment
 
 
@@ -69,6 +68,5 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
             unit.state = "in_storage"
         for i in missing:
             units_by_id[i].state = "quarantined"
-    for unit in arrived:
-        custody.record(unit, "received", Person(receiver.id), receiver)
+    custody.record_each(arrived, "received", lambda unit: Person(receiver.id), receiver)
     return shipment

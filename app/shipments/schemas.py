@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Id, Reason, Text
+from app.core.pagination import PageQuerySchema
 
 
 class DispatchSchema(Schema):
@@ -38,3 +39,7 @@ class ShipmentSchema(Schema):
     received_at = fields.AwareDateTime(allow_none=True)
     discrepancy = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ShipmentItemSchema))
+
+
+class ShipmentQuerySchema(PageQuerySchema):
+    received = fields.Boolean(load_default=None, metadata={"description": "received (true) or still in transit"})

@@ -2,18 +2,18 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.forms import PageForm, validated
+from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
-from app.extensions import db
-from app.storage.operations import get_unit
+from app.storage.operations import units_by_id
 from app.storage.scan import resolve_units
 
 from . import operations as shipments
-from .models import Shipment
+from .listing import filtered_shipments
+from .schemas import ShipmentQuerySchema
 
 bp = Blueprint("shipments", __name__, template_folder="templates")
 
@@ -43,8 +43,8 @@ def shipments_page():
         shipment = shipments.dispatch(units, form.destination.data, form.shipper.data, current_user)
         flash(f"Shipment {shipment.id} dispatched with {len(units)} unit(s).", "success")
         return redirect(url_for("shipments.shipment_page", shipment_id=shipment.id))
-    listed = db.session.scalars(select(Shipment).order_by(Shipment.id.desc()).limit(100)).all()
-    return render_template("shipments/shipments.html", shipments=listed, form=form)
+    query = page_args(ShipmentQuerySchema)
+    return render_template("shipments/shipments.html", page=paginate(filtered_shipments(query), query), form=form)
 
 
 @bp.route("/shipments/<int:shipment_id>", methods=["GET", "POST"])
@@ -55,9 +55,9 @@ def shipment_page(shipment_id: int):
     if form.is_submitted():
         validated(form)
         scanned = resolve_units(_lines(form.codes.data))
-        expected = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+        expected = units_by_id(item.unit_id for item in shipment.items)
         shipments.receive(shipment, set(scanned), current_user, form.resolution.data or None, {**expected, **scanned})
         flash(f"Shipment {shipment.id} received.", "success")
         return redirect(url_for("shipments.shipment_page", shipment_id=shipment.id))
-    units = {item.unit_id: get_unit(item.unit_id) for item in shipment.items}
+    units = units_by_id(item.unit_id for item in shipment.items)
     return render_template("shipments/shipment.html", shipment=shipment, units=units, form=form)

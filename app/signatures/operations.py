@@ -14,6 +14,7 @@ A model may add ``signer_conflict(signer)``: why this signer may not sign about 
 
 import hashlib
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 import audit
@@ -99,13 +100,36 @@ def sign(signer, password: str, meaning: str, record, reason: str | None = None)
     return _signatures(signer, password, meaning, [record], reason)[0]
 
 
+def _read(record_type: str, record_ids: list[int]) -> dict[int, list[Signature]]:
+    by_record: dict[int, list[Signature]] = {record_id: [] for record_id in record_ids}
+    for signature in db.session.scalars(select(Signature).where(Signature.record_type == record_type,
+                                                                 Signature.record_id.in_(record_ids))
+                                        .order_by(Signature.signed_at, Signature.id)):
+        by_record[signature.record_id].append(signature)
+    return by_record
+
+
+def preload_signatures(records) -> None:
+    """Read the signatures of a list of records in one query, for signatures_for in this request (no N+1)."""
+    records = list(records)
+    if not records or not has_request_context():
+        return
+    cache = g.setdefault("signatures_read", {})
+    for record_type in {r.__tablename__ for r in records}:
+        found = _read(record_type, [r.id for r in records if r.__tablename__ == record_type])
+        cache.update({(record_type, record_id): signatures for record_id, signatures in found.items()})
+
+
 def signatures_for(record) -> list[dict]:
-    """The record's signatures, each with whether the record changed since it was signed."""
+    """The record's signatures, each with whether the record changed since it was signed (its content is hashed
+    only when it has signatures)."""
+    cache = g.get("signatures_read", {}) if has_request_context() else {}
+    signatures = cache.pop((record.__tablename__, record.id), None)
+    if signatures is None:
+        signatures = _read(record.__tablename__, [record.id])[record.id]
+    if not signatures:
+        return []
     current = content_hash(record)
-    signatures = db.session.scalars(
-        select(Signature).where(Signature.record_type == record.__tablename__, Signature.record_id == record.id)
-        .order_by(Signature.signed_at, Signature.id)
-    ).all()
     return [{"signature": s, "content_changed": s.content_hash != current} for s in signatures]
 
 

@@ -4,6 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from app.core.fields import Id, QueryInteger, Reason, Text
 
+from .operations import signatures_for
+
 
 class SignRequestSchema(Schema):
     record_type = Text(80, required=True)
@@ -28,3 +30,15 @@ class SignatureSchema(Schema):
     record_id = fields.Integer(attribute="signature.record_id")
     content_hash = fields.String(attribute="signature.content_hash")
     content_changed = fields.Boolean(metadata={"description": "the record changed since it was signed"})
+
+
+class Signatures(fields.List):
+    """A signed record's own signatures, embedded in its JSON (read by signatures_for, preloaded for lists)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(SignatureSchema), dump_only=True, metadata={
+            "description": "the record's e-signatures: printed name, meaning, time, and whether the record's "
+                           "content changed since each was made"}, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return signatures_for(obj)

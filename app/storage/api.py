@@ -3,15 +3,14 @@
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app.core import etags
+from app.core.pagination import PageQuerySchema, page_of, paginate
 from app.core.permissions import requires
 from app.custody.operations import chain
-from app.extensions import db
 from app.lots.operations import get_lot
 
-from . import evacuation, handling, locations, operations, scan
+from . import evacuation, handling, listing, locations, operations, scan
 from .boxmap import box_map
 from .models import StorageLocation, Unit
 from .schemas import (
@@ -22,6 +21,8 @@ from .schemas import (
     CustodyEventSchema,
     EvacuationSchema,
     LocationCreateSchema,
+    LocationNodeSchema,
+    LocationQuerySchema,
     LocationSchema,
     MoveSchema,
     PlacementSchema,
@@ -29,6 +30,7 @@ from .schemas import (
     RetrievalSchema,
     ScanSchema,
     TankTemplateSchema,
+    UnitQuerySchema,
     UnitSchema,
     UnitsCreateSchema,
 )
@@ -41,11 +43,12 @@ etags.register("unit_id", Unit)
 @blp.route("/storage/locations")
 class Locations(MethodView):
     @requires("read")
-    @blp.response(200, LocationSchema(many=True))
-    def get(self):
-        """The whole storage tree, from the sites down."""
-        return db.session.scalars(select(StorageLocation).where(StorageLocation.parent_id.is_(None))
-                                  .order_by(StorageLocation.id)).all()
+    @blp.arguments(LocationQuerySchema, location="query")
+    @blp.response(200, page_of(LocationNodeSchema))
+    @blp.alt_response(404, description="no location with this parent_id")
+    def get(self, query):
+        """One level of the storage tree: the sites, or the locations directly under parent_id."""
+        return listing.level(query["parent_id"], query)
 
     @requires("storage.configure")
     @blp.arguments(LocationCreateSchema)
@@ -96,9 +99,10 @@ class BlockedPositions(MethodView):
 @blp.route("/lots/<int:lot_id>/units")
 class LotUnits(MethodView):
     @requires("read")
-    @blp.response(200, UnitSchema(many=True))
-    def get(self, lot_id):
-        return db.session.scalars(select(Unit).where(Unit.lot_id == get_lot(lot_id).id).order_by(Unit.id)).all()
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(UnitSchema))
+    def get(self, query, lot_id):
+        return paginate(listing.filtered_units(query, get_lot(lot_id).id), query)
 
     @requires("units.create")
     @blp.arguments(UnitsCreateSchema)
@@ -111,9 +115,11 @@ class LotUnits(MethodView):
 @blp.route("/units")
 class Units(MethodView):
     @requires("read")
-    @blp.response(200, UnitSchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Unit).order_by(Unit.id).limit(1000)).all()
+    @blp.arguments(UnitQuerySchema, location="query")
+    @blp.response(200, page_of(UnitSchema))
+    def get(self, query):
+        """Units by id, filtered by lot, state and box, a page at a time."""
+        return paginate(listing.filtered_units(query), query)
 
 
 @blp.route("/units/<int:unit_id>")

@@ -31,8 +31,7 @@ def _boxes_under(location: StorageLocation) -> list[int]:
 
 def _record_moves(units: list[Unit], actor, why: str) -> None:
     """Each unit's own custody event; units arriving in a storage unit during an excursion are flagged."""
-    for unit in units:
-        custody.record(unit, "moved", place_of(unit), actor, "manual", why)
+    custody.record_each(units, "moved", place_of, actor, "manual", why)
     units_placed.send(actor, units=units)
 
 

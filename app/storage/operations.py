@@ -25,6 +25,14 @@ def get_unit(unit_id: int) -> Unit:
     return get_or_404(Unit, unit_id, "unit")
 
 
+def units_by_id(unit_ids) -> dict[int, Unit]:
+    """Units by id, read in one query (ids that do not exist are left out)."""
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return {}
+    return {unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+
+
 def place_of(unit: Unit) -> BoxPosition | None:
     """The custody place of the unit's box position, or None when it is not in a box."""
     return BoxPosition(unit.box_id, unit.row, unit.col) if unit.box_id else None
@@ -51,7 +59,7 @@ def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: De
     with audit.action(db.session, "unit.create"):
         db.session.add_all(units)
     for unit in units:
-        custody.record(unit, "created", LAB, actor)
+        custody.record(unit, "created", LAB, actor, previous=None)
     return units
 
 

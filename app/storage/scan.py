@@ -95,9 +95,17 @@ def resolve(code: str) -> dict:
 
 
 def resolve_units(codes: list[str]) -> dict[int, Unit]:
-    """The units these scanned codes name, by id; any code that is not a unit is refused."""
+    """The units these scanned codes name, by id; any code that is not a unit is refused. Unit barcodes are read in
+    one query; other codes (ISBT 128 structures) one by one."""
+    codes = [code.strip() for code in codes]
+    plain = {code for code in codes if code and code[0] not in "=&" and "/" not in code}
+    by_barcode = {unit.barcode: unit for unit in db.session.scalars(select(Unit).where(Unit.barcode.in_(plain)))
+                  } if plain else {}
     units = {}
     for code in codes:
+        if code in by_barcode:
+            units[by_barcode[code].id] = by_barcode[code]
+            continue
         found = resolve(code)
         if found["type"] != "unit":
             raise InvalidInput(f"{code!r} is a {found['type']}, not a unit", {"codes": [code]})

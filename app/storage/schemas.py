@@ -3,9 +3,11 @@
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
-from app.core.fields import Decimal, Id, Integer, Reason, Text
+from app.core.fields import Decimal, Id, Integer, QueryInteger, Reason, Text
+from app.core.pagination import PageQuerySchema
+from app.core.validators import MAX_ID
 
-from .models import CONTAINER_TYPES, LOCATION_KINDS, UNIT_TYPES
+from .models import CONTAINER_TYPES, LOCATION_KINDS, UNIT_STATES, UNIT_TYPES
 
 _TEMPERATURE = {"places": 1, "minimum": "-273.1", "maximum": "999.9", "load_default": None, "allow_none": True}
 
@@ -56,6 +58,24 @@ class BoxSchema(Schema):
 
 class LocationSchema(BoxSchema):
     children = fields.List(fields.Nested(lambda: LocationSchema()), dump_default=list)
+
+
+class LocationQuerySchema(PageQuerySchema):
+    parent_id = QueryInteger(1, MAX_ID, load_default=None,
+                             metadata={"description": "the location whose children to list; none: the sites"})
+
+
+class LocationNodeSchema(BoxSchema):
+    """One location of one level of the tree."""
+
+    children = fields.Integer(metadata={"description": "how many locations are directly under it"})
+    occupied = fields.Integer(allow_none=True, metadata={"description": "boxes: how many positions hold a unit"})
+
+
+class UnitQuerySchema(PageQuerySchema):
+    lot_id = QueryInteger(1, MAX_ID, load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(UNIT_STATES))
+    box_id = QueryInteger(1, MAX_ID, load_default=None)
 
 
 class BoxMapSchema(Schema):

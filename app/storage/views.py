@@ -3,12 +3,12 @@ thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.forms import PageForm, validated
+from app.core.pagination import page_args
 from app.core.permissions import requires
 from app.core.timezones import local
 from app.custody import places
@@ -16,10 +16,11 @@ from app.custody.operations import chain
 from app.extensions import db
 from app.lots.models import Lot
 
-from . import handling, operations, placewords, scan
+from . import handling, listing, operations, placewords, scan
 from .boxmap import box_map
 from .locations import get_location, parse_position
 from .models import StorageLocation, Unit
+from .schemas import LocationQuerySchema
 
 bp = Blueprint("storage", __name__, template_folder="templates")
 
@@ -45,14 +46,6 @@ def _box(box_id) -> StorageLocation:
     return box
 
 
-def _path(location: StorageLocation) -> list[StorageLocation]:
-    """The location's ancestors from the site down, then the location itself."""
-    path = [location]
-    while path[0].parent_id is not None:
-        path.insert(0, db.session.get(StorageLocation, path[0].parent_id))
-    return path
-
-
 def _cells_by_row(box: StorageLocation) -> list[list[dict]]:
     cells = box_map(box)["cells"]
     return [cells[start:start + box.columns] for start in range(0, len(cells), box.columns)]
@@ -61,20 +54,18 @@ def _cells_by_row(box: StorageLocation) -> list[list[dict]]:
 @bp.route("/storage")
 @requires("read")
 def tree():
-    locations = db.session.scalars(select(StorageLocation).order_by(StorageLocation.id)).all()
-    children: dict[int | None, list[StorageLocation]] = {}
-    for location in locations:
-        children.setdefault(location.parent_id, []).append(location)
-    occupied = dict(db.session.execute(select(Unit.box_id, func.count()).where(Unit.box_id.is_not(None))
-                                       .group_by(Unit.box_id)).all())
-    return render_template("storage/tree.html", roots=children.get(None, []), children=children, occupied=occupied)
+    """One level of the tree at a time: the sites, or what is directly inside ?parent_id=."""
+    query = page_args(LocationQuerySchema)
+    parent = get_location(query["parent_id"]) if query["parent_id"] is not None else None
+    return render_template("storage/tree.html", page=listing.level(query["parent_id"], query),
+                           path=listing.path_to(parent) if parent else [])
 
 
 @bp.route("/storage/boxes/<int:box_id>")
 @requires("read")
 def box_page(box_id: int):
     box = _box(box_id)
-    return render_template("storage/box.html", box=box, path=_path(box), rows=_cells_by_row(box),
+    return render_template("storage/box.html", box=box, path=listing.path_to(box), rows=_cells_by_row(box),
                            columns=box.column_labels.split(","))
 
 

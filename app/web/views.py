@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core import permissions
+from app.core.pagination import page_url
 from app.core.permissions import requires
 from app.core.refusals import kept_input
 from app.core.timezones import local
@@ -39,7 +40,7 @@ MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots
 
 @bp.app_context_processor
 def navigation() -> dict:
-    return {**permissions.template_helpers(), "menu": MENU, "kept_input": kept_input}
+    return {**permissions.template_helpers(), "menu": MENU, "kept_input": kept_input, "page_url": page_url}
 
 
 @bp.route("/")

@@ -133,7 +133,7 @@ def _reason_cases(bank, drug_product, units):
     deviation = bank.post(f"/api/v1/lots/{lot}/deviations", {"description": "a deviation to close"})
     result = bank.qc(lot, "CD73")
     bank.as_user("admin1")
-    users = {u["username"]: u["id"] for u in bank.client.get("/api/v1/users").json}
+    users = {u["username"]: u["id"] for u in bank.client.get("/api/v1/users").json["items"]}
     token = bank.post("/api/v1/tokens", {"name": "script"})
     return [
         ("admin1", f"/api/v1/users/{users['tech2']}/deactivate", {}, "reason"),
@@ -172,7 +172,7 @@ def test_blank_reasons_and_descriptions_are_refused_everywhere(bank, drug_produc
 
 def test_a_blank_reason_on_a_page_is_refused(bank, session):
     bank.as_user("admin1")
-    user_id = next(u["id"] for u in bank.client.get("/api/v1/users").json if u["username"] == "tech2")
+    user_id = next(u["id"] for u in bank.client.get("/api/v1/users").json["items"] if u["username"] == "tech2")
     before = count_audit(session)
     _refused(bank.client.post(f"/users/{user_id}/deactivate", data={"reason": "   "}))
     assert count_audit(session) == before

@@ -67,7 +67,7 @@ def test_a_clinician_registers_enrols_and_orders_from_the_pages(bank, pharmacy, 
     registered = bank.client.post("/patients", data={"code": "P-010", "site": "CHU Rennes", "sex": "M",
                                                      "consent_date": dt.date.today().isoformat(), "birth_year": "1979"})
     assert registered.status_code == 302, registered.get_data(as_text=True)[:300]
-    patient = next(p for p in bank.client.get("/api/v1/patients").json if p["code"] == "P-010")
+    patient = next(p for p in bank.client.get("/api/v1/patients").json["items"] if p["code"] == "P-010")
     assert bank.client.post(f"/patients/{patient['id']}", data=_form(answers())).status_code == 302
     assert bank.client.post(f"/patients/{patient['id']}/enrol", data={}).status_code == 302
     ordered = bank.client.post(f"/patients/{patient['id']}/doses", data={

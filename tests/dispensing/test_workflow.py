@@ -41,7 +41,7 @@ def test_the_whole_path(bank, pharmacy, session):
     last = session.query(CustodyEvent).filter_by(unit_id=syringe.id).order_by(CustodyEvent.sequence.desc()).first()
     assert last.event_type == "administered" and last.to_place == f"patient:{patient['id']}"
     assert [d["state"] for d in bank.client.get(f"/api/v1/patients/{patient['id']}/doses").json] == ["administered"]
-    assert bank.client.get("/api/v1/doses?state=administered").json[0]["id"] == dose["id"]
+    assert bank.client.get("/api/v1/doses?state=administered").json["items"][0]["id"] == dose["id"]
     assert audit_rows(session, action="dose.dispensed") and count_audit(session) > 0
 
 

@@ -44,6 +44,8 @@ def test_three_vials_scanned_into_a_box_appear_on_its_map(page: Page, vials_and_
     expect(page.locator("#place-target")).to_contain_text(f"Target: {box['name']}")
 
     page.get_by_role("link", name="Storage", exact=True).click()
+    for level in (f"{NAMES.prefix} site", f"{NAMES.prefix} room", NAMES.tank, f"{NAMES.tank} rack 1"):
+        page.get_by_role("link", name=level, exact=True).click()  # the tree opens one level at a time
     page.get_by_role("link", name=box["name"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(box["name"])
     for vial, position in zip(vials, ("A1", "A2", "A3"), strict=True):

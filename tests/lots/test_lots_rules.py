@@ -55,7 +55,7 @@ def test_child_with_two_parents_forms_a_dag(bank):
     graph = bank.client.get(f"/api/v1/lots/{bank.tissue['id']}/genealogy").json
     assert {(e["parent_id"], e["child_id"]) for e in graph["edges"]} == {
         (bank.tissue["id"], a["id"]), (bank.tissue["id"], b["id"]), (a["id"], mcb["id"]), (b["id"], mcb["id"])}
-    children = bank.client.get(f"/api/v1/lots/{a['id']}/children").json
+    children = bank.client.get(f"/api/v1/lots/{a['id']}/children").json["items"]
     assert [c["number"] for c in children] == ["MCB-AB"]
 
 

@@ -83,7 +83,7 @@ def test_lot_is_judged_against_the_version_it_was_tested_under(bank, drug_produc
     stricter = [dict(t, lower="99") if t["code"] == "CD73" else t for t in DP_TESTS]
     bank.as_user("qa1").post("/api/v1/specifications", {"lot_kind": "drug_product", "name": "ASC DP release v2",
                                                         "tests": stricter})
-    versions = bank.client.get("/api/v1/specifications").json
+    versions = bank.client.get("/api/v1/specifications").json["items"]
     assert [(s["version"], s["current"]) for s in versions] == [(1, False), (2, True)]
     bank.as_user("tech1")
     second = bank.qc(drug_product["id"], "CD73", ("98.5", "%"))

@@ -22,7 +22,7 @@ def reading(bank, storage_unit: dict, value: str, at: dt.datetime | None = None,
 def excursions(bank) -> list[dict]:
     response = bank.client.get("/api/v1/excursions")
     assert response.status_code == 200, response.json
-    return response.json
+    return response.json["items"]
 
 
 def flagged(excursion: dict) -> set[int]:

@@ -31,7 +31,7 @@ def test_an_export_is_imported_in_time_order_and_opens_and_ends_excursions(app, 
     assert dt.datetime.fromisoformat(ended["ended_at"]) == times[2] and flagged(ended) == set()  # before storage
     assert going_on["ended_at"] is None and going_on["highest_c"] == "-145.5"
     assert flagged(going_on) == {u["id"] for u in stored[:3]}
-    listed = bank.client.get(f"/api/v1/temperature-readings?storage_unit_id={tank['id']}").json
+    listed = bank.client.get(f"/api/v1/temperature-readings?storage_unit_id={tank['id']}").json["items"]
     assert [r["value_c"] for r in listed] == ["-190.0", "-140.0", "-185.0", "-145.5"]
     assert {r["source"] for r in listed} == {"csv"}
 

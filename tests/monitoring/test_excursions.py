@@ -16,7 +16,7 @@ def test_a_reading_in_range_opens_no_excursion(bank, stored, tank, session):
     recorded = reading(bank, tank, "-185.5")
     assert recorded["in_range"] is True and recorded["value_c"] == "-185.5" and recorded["source"] == "manual"
     assert excursions(bank) == []
-    listed = bank.client.get(f"/api/v1/temperature-readings?storage_unit_id={tank['id']}").json
+    listed = bank.client.get(f"/api/v1/temperature-readings?storage_unit_id={tank['id']}").json["items"]
     assert [r["id"] for r in listed] == [recorded["id"]]
     [entry] = audit_rows(session, entity_type="temperature_readings")
     assert entry["action"] == "temperature.reading_manual" and entry["changes"]["value_c"] == [None, "-185.5"]

@@ -46,4 +46,4 @@ def print_job(bank, record_type: str, record_ids: list[int], expect: int = 201, 
 def jobs(bank, **query) -> list[dict]:
     response = bank.client.get("/api/v1/print-jobs", query_string=query)
     assert response.status_code == 200, response.json
-    return response.json
+    return response.json["items"]

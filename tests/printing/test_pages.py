@@ -41,7 +41,7 @@ def test_templates_and_versions_are_made_on_the_templates_page(bank, session):
     bank.as_user("admin1")
     made = bank.client.post("/labels", data={"name": "box label 76 mm", "kind": "box"})
     assert made.status_code == 302
-    template = bank.client.get("/api/v1/label-templates").json[0]
+    template = bank.client.get("/api/v1/label-templates").json["items"][0]
     version = bank.client.post(f"/labels/{template['id']}/versions", data={
         "stock_name": "box 76 x 25 mm", "width_mm": "76", "height_mm": "25", "margin_mm": "1",
         "change_note": "first layout"})

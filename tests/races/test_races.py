@@ -119,7 +119,7 @@ def test_an_excursion_flag_assessed_twice(tmp_path):
         for value in ("-130", "-188"):
             bank.post("/api/v1/temperature-readings", {"storage_unit_id": tank_id, "value_c": value,
                                                        "measured_at": _now()})
-        flag = bank.client.get("/api/v1/excursions").json[0]["flags"][0]
+        flag = bank.client.get("/api/v1/excursions").json["items"][0]["flags"][0]
         body = {"password": PASSWORD, "assessment": "vapour phase stayed below -130 °C"}
         url = f"/api/v1/excursion-flags/{flag['id']}/close"
         answers = race(world.database, [Call("qa1", "POST", url, body), Call("qa2", "POST", url, body)],
@@ -150,7 +150,7 @@ def test_one_unit_stored_into_two_positions(tmp_path):
 
 def test_two_admins_demoting_each_other_leave_one_admin(tmp_path):
     with built(tmp_path, extra_users=[("admin2", ["admin"])]) as world:
-        ids = {u["username"]: u["id"] for u in world.bank.as_user("admin1").client.get("/api/v1/users").json}
+        ids = {u["username"]: u["id"] for u in world.bank.as_user("admin1").client.get("/api/v1/users").json["items"]}
         body = {"roles": ["qa"], "reason": "reorganisation"}
         answers = race(world.database, [Call("admin1", "PUT", f"/api/v1/users/{ids['admin2']}/roles", body),
                                         Call("admin2", "PUT", f"/api/v1/users/{ids['admin1']}/roles", body)],

@@ -137,17 +137,35 @@ def test_box_map_draws_the_grid_with_labels_and_links(bank, tank, units):
     assert bank.client.get("/storage/boxes/999999").status_code == 404
 
 
-def test_tree_lists_every_location_with_links_to_box_maps(bank, tank, units):
+def test_tree_opens_one_level_at_a_time_down_to_links_to_box_maps(bank, tank, units):
     box = boxes(tank)[3]
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": box["id"]}, expect=200)
     page = bank.client.get("/storage").data.decode()
-    for name in ("CHU Rennes", "Cell therapy unit, room 2", "LN2-1", "LN2-1 rack 1", "LN2-1 rack 2"):
-        assert f"<strong>{name}</strong>" in page
+    assert "<strong>CHU Rennes</strong>" in page and "Cell therapy unit, room 2" not in page
+    room_id = tank["parent_id"]
+    page = bank.client.get(f"/storage?parent_id={room_id}").data.decode()
+    assert "<strong>LN2-1</strong>" in page and "2 inside" in page and "LN2-1 rack 1" not in page
+    assert re.search(r'All sites</a>\s*› <a href="/storage\?parent_id=\d+">CHU Rennes</a> › <strong>Cell therapy', page)
+    page = bank.client.get(f"/storage?parent_id={tank['id']}").data.decode()
+    assert "<strong>LN2-1 rack 1</strong>" in page and "<strong>LN2-1 rack 2</strong>" in page
+    rack2 = tank["children"][1]
+    page = bank.client.get(f"/storage?parent_id={rack2['id']}").data.decode()
     links = re.findall(r'href="/storage/boxes/(\d+)">([^<]+)</a>', page)
-    assert links == [(str(b["id"]), b["name"]) for b in boxes(tank)]
-    assert "1/9 occupied" in page and page.count("0/9 occupied") == 3
-    assert page.index("CHU Rennes") < page.index("LN2-1 rack 1") < page.index(box["name"])
-    assert 'href="/storage">Storage</a>' in page
+    assert links == [(str(b["id"]), b["name"]) for b in rack2["children"]]
+    assert "1/9 occupied" in page and page.count("0/9 occupied") == 1
+    box_page = bank.client.get(f"/storage/boxes/{box['id']}").data.decode()
+    assert f'href="/storage?parent_id={rack2["id"]}">LN2-1 rack 2</a>' in box_page
+
+
+def test_tree_pages_a_long_level_and_refuses_a_bad_page(bank, tank):
+    first = bank.client.get(f"/storage?parent_id={tank['id']}&per_page=1").data.decode()
+    assert "LN2-1 rack 1" in first and "LN2-1 rack 2" not in first and "2 locations, page 1 of 2" in first
+    assert 'rel="next" href="/storage?parent_id=' in first and "page=2" in first
+    second = bank.client.get(f"/storage?parent_id={tank['id']}&per_page=1&page=2").data.decode()
+    assert "LN2-1 rack 2" in second and 'rel="prev"' in second
+    refused = bank.client.get("/storage?per_page=100000")
+    assert refused.status_code == 422 and "per_page" in refused.data.decode()
+    assert bank.client.get("/storage?parent_id=999999").status_code == 404
 
 
 def test_unit_page_shows_lot_position_and_custody_timeline(bank, tank, units, drug_product):

@@ -12,8 +12,11 @@ def test_tank_template_builds_racks_and_boxes(bank, tank):
     assert tank["kind"] == "storage_unit" and tank["unit_type"] == "ln2_vapour"
     assert [rack["kind"] for rack in tank["children"]] == ["rack", "rack"]
     assert len(boxes(tank)) == 4 and boxes(tank)[0]["row_labels"] == "ABC"
-    tree = bank.client.get("/api/v1/storage/locations").json
-    assert tree[0]["children"][0]["children"][0]["name"] == "LN2-1"
+    [site] = bank.client.get("/api/v1/storage/locations").json["items"]
+    assert site["children"] == 1 and site["occupied"] is None
+    [room] = bank.client.get(f"/api/v1/storage/locations?parent_id={site['id']}").json["items"]
+    [listed] = bank.client.get(f"/api/v1/storage/locations?parent_id={room['id']}").json["items"]
+    assert listed["name"] == "LN2-1" and listed["id"] == tank["id"] and listed["children"] == 2
 
 
 def test_units_are_created_with_barcodes_divisions_and_first_custody_event(bank, units, drug_product):

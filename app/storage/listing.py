@@ -1,0 +1,62 @@
+"""Lists of storage: one level of the tree at a time (with each location's number of children and, for a box, its
+occupied positions), and units filtered; the same queries for the API and the pages."""
+
+from sqlalchemy import func, select
+
+from app.core.pagination import paginate
+from app.extensions import db
+
+from .locations import get_location
+from .models import StorageLocation, Unit
+
+
+class Node:
+    """A location as one level of the tree shows it: its columns, how many children, how many units (boxes)."""
+
+    def __init__(self, location: StorageLocation, children: int, occupied: int | None):
+        self.location, self.children, self.occupied = location, children, occupied
+
+    def __getattr__(self, name):
+        return getattr(self.location, name)
+
+
+def _counts(column, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
+
+
+def level(parent_id: int | None, query: dict) -> dict:
+    """A page of the locations directly under parent_id (None: the sites), in three queries whatever their number."""
+    statement = select(StorageLocation).order_by(StorageLocation.id)
+    if parent_id is None:
+        statement = statement.where(StorageLocation.parent_id.is_(None))
+    else:
+        statement = statement.where(StorageLocation.parent_id == get_location(parent_id).id)
+    page = paginate(statement, query)
+    ids = [location.id for location in page["items"]]
+    children = _counts(StorageLocation.parent_id, ids)
+    box_ids = [location.id for location in page["items"] if location.kind == "box"]
+    occupied = _counts(Unit.box_id, box_ids)
+    page["items"] = [Node(location, children.get(location.id, 0),
+                          occupied.get(location.id, 0) if location.kind == "box" else None)
+                     for location in page["items"]]
+    return page
+
+
+def path_to(location: StorageLocation) -> list[StorageLocation]:
+    """The location's ancestors from the site down, then the location itself (one query per level of depth)."""
+    path = [location]
+    while path[0].parent_id is not None:
+        path.insert(0, db.session.get(StorageLocation, path[0].parent_id))
+    return path
+
+
+def filtered_units(query: dict, lot_id: int | None = None):
+    """Units by id, narrowed by lot, state and box."""
+    statement = select(Unit).order_by(Unit.id)
+    for column, value in ((Unit.lot_id, lot_id or query.get("lot_id")), (Unit.state, query.get("state")),
+                          (Unit.box_id, query.get("box_id"))):
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
