@@ -39,3 +39,5 @@ bench: install
 	$(BIN)/python bench/storage_bench.py
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/printing_bench.py
+	$(BIN)/python bench/dispense_bench.py
+	$(BIN)/python bench/trace_bench.py
