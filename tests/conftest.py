@@ -17,6 +17,7 @@ from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate, statements_run
+from tests.labels.zplrender import ZplRenderer, unavailable
 from tests.storage.helpers import BOX, boxes
 
 
@@ -188,3 +189,14 @@ def released_units(bank, drug_product, units, tank):
 def branching(bank, tank):
     """Two donors with branching genealogy and a material used by both (tests/branching.py)."""
     return build_branching(bank, tank)
+
+
+@pytest.fixture(scope="session")
+def zpl_renderer():
+    """The offline ZPL renderer (one Node process for the session); skipped, saying why, where it is missing."""
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    renderer = ZplRenderer()
+    yield renderer
+    renderer.close()

@@ -1,8 +1,7 @@
-"""Printing fixtures: approved templates of the bank's own kinds, vials of a lot with an expiry, the ZPL renderer."""
+"""Printing fixtures: approved templates of the bank's own kinds, vials of a lot with an expiry."""
 
 import pytest
 
-from tests.labels.zplrender import ZplRenderer, unavailable
 from tests.printing.helpers import approved_template, set_expiry
 
 
@@ -19,13 +18,3 @@ def vials(bank, drug_product, tank, approved, units):
     """The drug product with an expiry, its four cryovials (units), the templates approved; tech1 logged in."""
     set_expiry(bank.as_user("tech1"), drug_product["id"])
     return units
-
-
-@pytest.fixture(scope="session")
-def zpl_renderer():
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    renderer = ZplRenderer()
-    yield renderer
-    renderer.close()
