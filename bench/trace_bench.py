@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from storage_build import bank_client  # noqa: E402
 
 from app.auth.models import User  # noqa: E402
+from app.custody.places import LAB  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.lots.divisions import SEQUENCE  # noqa: E402
 from tests.bankbuild import build_bank  # noqa: E402
@@ -108,7 +109,7 @@ def synthetic_rows(first: dict[str, int], donors: int, actor_id: int) -> trace_l
 
     def event_rows():
         for n in range(donors * UNITS_PER_DONOR):
-            yield first["custody_events"] + n, first["units"] + n, 1, "created", "lab", actor_id, AT, "scan"
+            yield first["custody_events"] + n, first["units"] + n, 1, "created", str(LAB), actor_id, AT, "scan"
 
     return {
         "donors": (("id", "code", "consent_date", "consent_scope", "eligibility", "created_at"), donors_rows()),
