@@ -24,7 +24,7 @@ def register_extensions(app: Flask) -> None:
 
     from app.auth import throttle
     from app.auth.loading import name_request_actor, require_password_changed
-    from app.core import etags, headers, input_guard, transaction, versioning
+    from app.core import etags, headers, input_guard, states, transaction, versioning
     from app.core.database import configure_engine
     from app.extensions import api, csrf, db, login_manager, migrate
 
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     audit.install(Session)
     versioning.install(Session)
+    states.install(Session)
     # Order matters. Before each request: the input guard, the login throttle (its own connection, before the
     # request's transaction begins), who is acting, the password-change gate, the If-Match check. After it, in
     # reverse: the commit or rollback, then the throttle's count of a refused login, then the security headers.

@@ -1,9 +1,11 @@
 """Every list comes in pages (page, per_page with a documented maximum; items, page, per_page, total), filtered,
 on the API and on the pages; nothing is cut off silently."""
 
+import datetime as dt
+
 import pytest
 
-from app.core.pagination import MAX_PER_PAGE
+from app.core.pagination import DEEP_OFFSET, MAX_PER_PAGE
 from tests.helpers import count_audit
 
 LISTS = ["/api/v1/units", "/api/v1/shipments", "/api/v1/lots", "/api/v1/donors", "/api/v1/procurements",
@@ -18,6 +20,8 @@ def test_every_list_answers_a_page_and_refuses_pages_beyond_the_maximum(bank, se
         page = bank.client.get(url).json
         assert set(page) == {"items", "page", "per_page", "total"}, url
         assert page["page"] == 1 and page["per_page"] == 50 and page["total"] >= len(page["items"]), url
+        deep = bank.client.get(f"{url}?page={DEEP_OFFSET // 50 + 2}")  # past the end, by the ids-first path
+        assert deep.status_code == 200 and deep.json["items"] == [] and deep.json["total"] == page["total"], url
         for bad in (f"per_page={MAX_PER_PAGE + 1}", "per_page=0", "page=0", "page=x"):
             refused = bank.client.get(f"{url}?{bad}")
             assert refused.status_code == 422, (url, bad)
@@ -88,3 +92,21 @@ def test_list_pages_page_and_refuse_bad_filters(bank, drug_product):
     refused = bank.client.get("/lots?state=lost")
     assert refused.status_code == 422 and "state" in refused.data.decode()
     assert bank.client.get("/shipments?received=false").status_code == 200
+
+
+def test_pages_deep_in_a_long_list_are_the_same_rows_in_the_same_order(bank, tank):
+    """Past DEEP_OFFSET a page finds its ids first: pages on both sides of it join up, the last one is short."""
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=2)
+    count = DEEP_OFFSET + 12
+    lines = "".join(f"{(start + dt.timedelta(minutes=m)).isoformat()},{tank['barcode']},-190.0,\n"
+                    for m in range(count))
+    imported = bank.client.post("/api/v1/temperature-readings/import", json={"csv": "timestamp,sensor,temperature_c,"
+                                                                                    "alarm\n" + lines})
+    assert imported.status_code == 201 and imported.json["recorded"] == count, imported.json
+    url = f"/api/v1/temperature-readings?storage_unit_id={tank['id']}&per_page=7"
+    first = (DEEP_OFFSET - 20) // 7 + 1
+    seen = [r["measured_at"] for number in range(first, first + 6)
+            for r in bank.client.get(f"{url}&page={number}").json["items"]]
+    expected = [(start + dt.timedelta(minutes=m)) for m in range((first - 1) * 7, count)]
+    assert [dt.datetime.fromisoformat(at) for at in seen] == expected
+    assert len(expected) < 6 * 7

@@ -11,12 +11,11 @@ from app.custody import operations as custody
 from app.custody.places import GONE, InPatient, Person, Ward
 from app.extensions import db
 from app.signatures.operations import signed_change
-from app.storage.models import Unit
+from app.storage.models import UNIT_STATES, Unit
 
 from .checks import require_dispensable
-from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, RETURNED, ROUTE, Dose
+from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, DOSE_STATES, RETURNED, ROUTE, Dose
 from .ordering import lock_dose
-from .transitions import require_next
 
 
 def _syringe(dose: Dose) -> Unit | None:
@@ -33,7 +32,7 @@ def dispense(dose: Dose, signer, password: str, dose_code: str, patient_code: st
                   {"state": DISPENSED, "dispensed_by_id": signer.id, "dispensed_at": now}, "dispense_signature_id")
     syringe = _syringe(dose)
     with audit.action(db.session, "unit.dispensed", f"dose {dose.barcode}"):
-        syringe.state = DISPENSED
+        UNIT_STATES.move(syringe, DISPENSED)
     custody.record(syringe, "dispensed", Ward(dose.patient_id), signer)
     return dose
 
@@ -42,7 +41,7 @@ def dispense(dose: Dose, signer, password: str, dose_code: str, patient_code: st
 def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, route: str = ROUTE) -> Dose:
     """The clinician records the intrathecal injection: when, by whom."""
     dose = lock_dose(dose.id)
-    require_next(dose, ADMINISTERED)
+    DOSE_STATES.require(dose, ADMINISTERED)
     if route != ROUTE:
         raise InvalidInput(f"the protocol's route is {ROUTE}", {"route": [ROUTE]})
     administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()
@@ -52,7 +51,7 @@ def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, ro
     with audit.action(db.session, "dose.administered", f"administered {route}"):
         dose.state, dose.administered_at, dose.administered_by_id, dose.route = (ADMINISTERED, administered_at,
                                                                                   actor.id, route)
-        _syringe(dose).state = ADMINISTERED
+        UNIT_STATES.move(_syringe(dose), ADMINISTERED)
     custody.record(_syringe(dose), "administered", InPatient(dose.patient_id), actor)
     return dose
 
@@ -62,10 +61,10 @@ def return_dose(dose: Dose, actor, reason: str) -> Dose:
     """A prepared or dispensed dose comes back to the pharmacy, unused."""
     reason = validators.reason(reason)
     dose = lock_dose(dose.id)
-    require_next(dose, RETURNED)
+    DOSE_STATES.require(dose, RETURNED)
     with audit.action(db.session, "dose.returned", reason):
         dose.state, dose.end_reason = RETURNED, reason
-        _syringe(dose).state = RETURNED
+        UNIT_STATES.move(_syringe(dose), RETURNED)
     custody.record(_syringe(dose), "returned", Person(actor.id), actor, "scan")
     return dose
 
@@ -75,12 +74,12 @@ def destroy(dose: Dose, actor, reason: str) -> Dose:
     """A dose that will not be given is destroyed (never deleted), with its syringe when it has one."""
     reason = validators.reason(reason)
     dose = lock_dose(dose.id)
-    require_next(dose, DESTROYED)
+    DOSE_STATES.require(dose, DESTROYED)
     syringe = _syringe(dose)
     with audit.action(db.session, "dose.destroyed", reason):
         dose.state, dose.end_reason = DESTROYED, reason
         if syringe is not None:
-            syringe.state = DESTROYED
+            UNIT_STATES.move(syringe, DESTROYED)
     if syringe is not None:
         custody.record(syringe, "destroyed", GONE, actor, "manual", reason)
     return dose

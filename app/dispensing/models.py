@@ -6,17 +6,19 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 
 ORDERED, ALLOCATED, PREPARED, DISPENSED = "ordered", "allocated", "prepared", "dispensed"
 ADMINISTERED, RETURNED, DESTROYED = "administered", "returned", "destroyed"
-STATES = (ORDERED, ALLOCATED, PREPARED, DISPENSED, ADMINISTERED, RETURNED, DESTROYED)
-#: state -> the states that may follow it
-TRANSITIONS = {ORDERED: (ALLOCATED, DESTROYED), ALLOCATED: (PREPARED, DESTROYED),
-               PREPARED: (DISPENSED, RETURNED, DESTROYED), DISPENSED: (ADMINISTERED, RETURNED, DESTROYED),
-               RETURNED: (DESTROYED,), ADMINISTERED: (), DESTROYED: ()}
+#: ordered by a clinician, vials allocated, prepared into a syringe, dispensed to the ward, administered
+DOSE_STATES = StateMachine("dose", "state", {
+    ORDERED: (ALLOCATED, DESTROYED), ALLOCATED: (PREPARED, DESTROYED),
+    PREPARED: (DISPENSED, RETURNED, DESTROYED), DISPENSED: (ADMINISTERED, RETURNED, DESTROYED),
+    RETURNED: (DESTROYED,), ADMINISTERED: (), DESTROYED: (),
+}, initial=(ORDERED,), named_by="barcode")
 #: doses that still count for their dose number (a returned or destroyed dose may be ordered again)
 ACTIVE = (ORDERED, ALLOCATED, PREPARED, DISPENSED, ADMINISTERED)
 DISPENSE = "dose dispensed to the ward"
@@ -26,6 +28,8 @@ ROUTE = "intrathecal"
 class Dose(Versioned, db.Model):
     __tablename__ = "doses"
     __audited__ = True
+    __state_machine__ = DOSE_STATES
+    __table_args__ = (DOSE_STATES.check(),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -17,8 +17,7 @@ from app.patients.operations import lock_patient, new_barcode
 from app.storage.models import Unit
 
 from . import schedule, stock
-from .models import ALLOCATED, ORDERED, PREPARED, Dose, DoseAllocation
-from .transitions import require_next
+from .models import ALLOCATED, DOSE_STATES, ORDERED, PREPARED, Dose, DoseAllocation
 
 
 def get_dose(dose_id: int) -> Dose:
@@ -90,7 +89,7 @@ def suggestion(dose: Dose, now: dt.datetime | None = None) -> list[Unit]:
 def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseAllocation]:
     """Reserve vials for the dose (the suggestion when none are named); a vial is never reserved twice."""
     dose = lock_dose(dose.id)
-    require_next(dose, ALLOCATED)
+    DOSE_STATES.require(dose, ALLOCATED)
     now = utcnow()
     if unit_ids:
         units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)

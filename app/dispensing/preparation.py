@@ -14,11 +14,10 @@ from app.extensions import db
 from app.lots import divisions
 from app.lots.models import Lot
 from app.monitoring.operations import require_unflagged
-from app.storage.models import Unit
+from app.storage.models import UNIT_STATES, Unit
 
-from .models import PREPARED, Dose
+from .models import DOSE_STATES, PREPARED, Dose
 from .ordering import allocated_units, lock_dose
-from .transitions import require_next
 
 
 def post_thaw_problems(dose: Dose, cells: int, viability_pct: Decimal) -> list[str]:
@@ -48,7 +47,7 @@ def _require_thawed(units: list[Unit], now) -> None:
 def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, volume_ml: Decimal) -> Dose:
     """Record the post-thaw checks and fill the syringe from the thawed vials; the syringe is a unit of its own."""
     dose = lock_dose(dose.id)
-    require_next(dose, PREPARED)
+    DOSE_STATES.require(dose, PREPARED)
     if post_thaw_cells < 1 or not Decimal(0) <= viability_pct <= Decimal(100) or volume_ml <= 0:
         raise InvalidInput("cells, viability (0-100 %) and volume must be positive",
                            {"post_thaw_cells": ["positive"], "viability_pct": ["0 to 100"], "volume_ml": ["positive"]})
@@ -65,7 +64,7 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
     with audit.action(db.session, "dose.prepared", "post-thaw checks passed; syringe filled"):
         db.session.add(syringe)
         for unit in units:
-            unit.state = "prepared"
+            UNIT_STATES.move(unit, PREPARED)
         db.session.flush()
         dose.state, dose.syringe_unit_id = PREPARED, syringe.id
         dose.post_thaw_cells, dose.viability_pct, dose.volume_ml = post_thaw_cells, viability_pct, volume_ml

@@ -6,7 +6,7 @@ from app.core.fields import Decimal, Id, Integer, PastDateTime, Reason, Text
 from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 
-from .models import ROUTE, STATES
+from .models import DOSE_STATES, ROUTE
 
 
 class DoseOrderSchema(Schema):
@@ -41,7 +41,7 @@ class DoseSchema(Schema):
 
 
 class DoseQuerySchema(PageQuerySchema):
-    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    state = fields.String(load_default=None, validate=validate.OneOf(DOSE_STATES.states))
 
 
 class AllocateSchema(Schema):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
@@ -13,12 +14,18 @@ from app.extensions import db
 MARKERS = ("HIV", "HBV", "HCV", "HTLV", "syphilis")
 METHODS = ("serology", "NAT")
 RESULTS = ("negative", "positive", "indeterminate")
-ELIGIBILITY = ("pending", "eligible", "ineligible")
+#: QA decides a pending donor; a new screening result sends the decision back to pending; an eligible donor may
+#: be declared ineligible at once (a withdrawal, a late finding), an ineligible one is decided again only from pending
+ELIGIBILITY = StateMachine("donor", "eligibility", {
+    "pending": ("eligible", "ineligible"), "eligible": ("pending", "ineligible"), "ineligible": ("pending",),
+}, initial=("pending",), named_by="code")
 
 
 class Donor(Versioned, db.Model):
     __tablename__ = "donors"
     __audited__ = True
+    __state_machine__ = ELIGIBILITY
+    __table_args__ = (ELIGIBILITY.check(),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: pseudonymous code; no names are stored

@@ -15,7 +15,7 @@ from app.signatures.operations import signed_change
 
 from .din import allocate_din
 from .eligibility import unmet_requirements
-from .models import MARKERS, Donor, Procurement, ScreeningTest
+from .models import ELIGIBILITY, MARKERS, Donor, Procurement, ScreeningTest
 
 
 def get_donor(donor_id: int) -> Donor:
@@ -56,7 +56,7 @@ def add_screening_test(donor: Donor, marker: str, method: str, sample_date: dt.d
         db.session.add(test)
     if donor.eligibility != "pending":
         with audit.action(db.session, "donor.eligibility_reopened", "a new screening result needs a new decision"):
-            donor.eligibility = "pending"
+            ELIGIBILITY.move(donor, "pending")
             donor.eligibility_signature_id = None
     return test
 
@@ -78,6 +78,7 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
     if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
         raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
     eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
+    ELIGIBILITY.require(donor, eligibility)
     signed_change(donor, signer, password, meaning, "donor.eligibility_decision", reason,
                   {"eligibility": eligibility}, "eligibility_signature_id")
     return donor

@@ -86,5 +86,5 @@ class ProcurementSchema(Schema):
 
 
 class DonorQuerySchema(PageQuerySchema):
-    eligibility = fields.String(load_default=None, validate=validate.OneOf(ELIGIBILITY))
+    eligibility = fields.String(load_default=None, validate=validate.OneOf(ELIGIBILITY.states))
     code = Text(40, load_default=None, metadata={"description": "donors whose code starts with this"})

@@ -58,7 +58,7 @@ def donors():
         return redirect(url_for("donors.donor", donor_id=donor.id))
     query = page_args(DonorQuerySchema)
     page = paginate(filtered_donors(query).options(selectinload(Donor.procurements)), query)
-    return render_template("donors/list.html", page=page, eligibility=ELIGIBILITY, form=form)
+    return render_template("donors/list.html", page=page, eligibility=ELIGIBILITY.states, form=form)
 
 
 @bp.route("/donors/<int:donor_id>")

@@ -6,12 +6,19 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 
 KINDS = ("tissue", "culture_passage", "master_cell_bank", "working_cell_bank", "drug_product")
-STATES = ("in_process", "quarantine", "released", "rejected", "recalled", "expired")
+#: a lot is made in process, goes to quarantine for QC, and QA releases or rejects it; a recall or expiry ends it
+LOT_STATES = StateMachine("lot", "state", {
+    "in_process": ("quarantine", "rejected", "recalled"),
+    "quarantine": ("released", "rejected", "recalled"),
+    "released": ("expired", "recalled"),
+    "rejected": (), "recalled": (), "expired": (),
+}, initial=("in_process",), named_by="number")
 
 
 class ProductCode(Versioned, db.Model):
@@ -33,6 +40,8 @@ class ProductCode(Versioned, db.Model):
 class Lot(Versioned, db.Model):
     __tablename__ = "lots"
     __audited__ = True
+    __state_machine__ = LOT_STATES
+    __table_args__ = (LOT_STATES.check(),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)

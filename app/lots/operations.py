@@ -15,9 +15,9 @@ from app.signatures.operations import signed_change
 
 from . import divisions
 from .genealogy import descendant_ids
-from .models import Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
+from .models import LOT_STATES, Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
 
-CLOSED_STATES = ("rejected", "recalled", "expired")
+CLOSED_STATES = LOT_STATES.final
 
 
 def get_lot(lot_id: int) -> Lot:
@@ -189,7 +189,7 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     if lot.state != "in_process":
         raise RuleViolation(f"lot {lot.number} is {lot.state}, not in process")
     with audit.action(db.session, "lot.quarantine", reason):
-        lot.state = "quarantine"
+        LOT_STATES.move(lot, "quarantine")
     return lot
 
 
@@ -216,7 +216,7 @@ def expire(lot: Lot, reason: str) -> Lot:
     if lot.state != "released":
         raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot expires")
     with audit.action(db.session, "lot.expired", reason):
-        lot.state = "expired"
+        LOT_STATES.move(lot, "expired")
     return lot
 
 
@@ -230,5 +230,5 @@ def recall(lot: Lot, reason: str) -> list[Lot]:
                                                                   Lot.state.not_in(CLOSED_STATES)).order_by(Lot.id)))
     with audit.action(db.session, "lot.recalled", reason):
         for each in affected:
-            each.state = "recalled"
+            LOT_STATES.move(each, "recalled")
     return affected

@@ -7,7 +7,7 @@ from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 from app.signatures.schemas import Signatures
 
-from .models import KINDS, STATES
+from .models import KINDS, LOT_STATES
 
 _number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$",
                         error="3 to 40 letters, digits or '-'"))
@@ -144,6 +144,6 @@ class ExpirySchema(Schema):
 
 
 class LotQuerySchema(PageQuerySchema):
-    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    state = fields.String(load_default=None, validate=validate.OneOf(LOT_STATES.states))
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     number = Text(40, load_default=None, metadata={"description": "lots whose number starts with this"})

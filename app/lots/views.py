@@ -17,7 +17,7 @@ from app.signatures.operations import signatures_for
 from . import genealogy, operations
 from .layout import layout
 from .listing import filtered_lots
-from .models import KINDS, STATES, ProductCode
+from .models import KINDS, LOT_STATES, ProductCode
 from .record import MATERIAL_ROWS
 from .schemas import LotQuerySchema
 
@@ -37,7 +37,8 @@ class DeviationCloseForm(SignatureForm):
 @requires("read")
 def lots():
     query = page_args(LotQuerySchema)
-    return render_template("lots/list.html", page=paginate(filtered_lots(query), query), kinds=KINDS, states=STATES)
+    return render_template("lots/list.html", page=paginate(filtered_lots(query), query), kinds=KINDS,
+                           states=LOT_STATES.states)
 
 
 @bp.route("/lots/<int:lot_id>")

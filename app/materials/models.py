@@ -5,17 +5,22 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 
-STATUSES = ("quarantine", "approved", "rejected")
+#: a received lot waits in quarantine until QA approves or rejects it
+MATERIAL_STATES = StateMachine("material lot", "status", {
+    "quarantine": ("approved", "rejected"), "approved": (), "rejected": (),
+}, initial=("quarantine",), named_by="supplier_lot")
 
 
 class MaterialLot(Versioned, db.Model):
     __tablename__ = "material_lots"
     __audited__ = True
-    __table_args__ = (UniqueConstraint("supplier", "catalogue_number", "supplier_lot"),)
+    __state_machine__ = MATERIAL_STATES
+    __table_args__ = (UniqueConstraint("supplier", "catalogue_number", "supplier_lot"), MATERIAL_STATES.check())
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -6,21 +6,24 @@ import json
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 
 SEXES = ("F", "M")
 SCREENING, ENROLLED, COMPLETED, WITHDRAWN = "screening", "enrolled", "completed", "withdrawn"
-STATUSES = (SCREENING, ENROLLED, COMPLETED, WITHDRAWN)
-#: status -> the statuses that may follow it
-TRANSITIONS = {SCREENING: (ENROLLED, WITHDRAWN), ENROLLED: (COMPLETED, WITHDRAWN), COMPLETED: (), WITHDRAWN: ()}
+PATIENT_STATES = StateMachine("patient", "status", {
+    SCREENING: (ENROLLED, WITHDRAWN), ENROLLED: (COMPLETED, WITHDRAWN), COMPLETED: (), WITHDRAWN: (),
+}, initial=(SCREENING,), named_by="code")
 ELIGIBLE, INELIGIBLE = "patient eligible", "patient ineligible"
 
 
 class Patient(Versioned, db.Model):
     __tablename__ = "patients"
     __audited__ = True
+    __state_machine__ = PATIENT_STATES
+    __table_args__ = (PATIENT_STATES.check(),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: the trial subject code (pseudonymous), e.g. P-001

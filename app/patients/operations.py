@@ -15,7 +15,7 @@ from app.extensions import db
 from app.signatures.operations import signed_change
 
 from . import criteria
-from .models import ELIGIBLE, ENROLLED, INELIGIBLE, SEXES, TRANSITIONS, WITHDRAWN, EligibilityChecklist, Patient
+from .models import ELIGIBLE, ENROLLED, INELIGIBLE, PATIENT_STATES, SEXES, WITHDRAWN, EligibilityChecklist, Patient
 
 BARCODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"
 
@@ -102,10 +102,7 @@ def enrolment_blockers(patient: Patient) -> list[str]:
 def change_status(patient: Patient, status: str, reason: str | None, on: dt.date | None = None) -> Patient:
     """Move the patient along its status table; enrolment needs an eligible signed checklist."""
     patient = lock_patient(patient.id)
-    if status not in TRANSITIONS.get(patient.status, ()):
-        allowed = ", ".join(TRANSITIONS[patient.status]) or "none (final)"
-        raise RuleViolation(f"patient {patient.code} is {patient.status}: it cannot become {status} "
-                            f"(allowed: {allowed})")
+    PATIENT_STATES.require(patient, status)
     reason = validators.reason(reason) if status == WITHDRAWN else validators.optional_reason(reason)
     changes = {"status": status}
     if status == ENROLLED:

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from app.core.fields import Integer, PastDate, PseudonymousCode, Reason, Text
 from app.core.schemas import SigningSchema
 
-from .models import SEXES, STATUSES
+from .models import PATIENT_STATES, SEXES
 
 
 class PatientCreateSchema(Schema):
@@ -68,6 +68,6 @@ class EligibilitySchema(Schema):
 
 
 class StatusChangeSchema(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(PATIENT_STATES.states))
     reason = Reason(load_default=None)
     on = PastDate(load_default=None, metadata={"description": "enrolment date (default today)"})

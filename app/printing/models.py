@@ -6,16 +6,21 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 from labels.stock import Stock
 
 KINDS = ("cryovial", "bag", "box", "dose", "patient")
-VERSION_STATES = ("draft", "approved", "superseded")
+#: a draft prints once QA approves it, until a later approved version supersedes it
+VERSION_STATES = StateMachine("label template version", "state", {
+    "draft": ("approved",), "approved": ("superseded",), "superseded": (),
+}, initial=("draft",), named_by="number")
 OUTPUTS = ("pdf", "zpl", "printer")
 #: produced: a file was handed out (PDF, ZPL); delivered: the printer confirmed receipt; failed: nothing counted
-JOB_STATUSES = ("produced", "delivered", "failed")
+JOB_STATUSES = StateMachine("print job", "status", {"produced": (), "delivered": (), "failed": ()},
+                            initial=("produced", "delivered", "failed"))
 PRINTED = ("produced", "delivered")
 APPROVED = "label template approved"
 
@@ -44,7 +49,8 @@ class TemplateVersion(Versioned, db.Model):
 
     __tablename__ = "label_template_versions"
     __audited__ = True
-    __table_args__ = (UniqueConstraint("template_id", "number"),)
+    __state_machine__ = VERSION_STATES
+    __table_args__ = (UniqueConstraint("template_id", "number"), VERSION_STATES.check())
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("label_templates.id"))
@@ -116,6 +122,8 @@ class PrintJob(db.Model):
     __tablename__ = "print_jobs"
     __audited__ = True
     __immutable__ = True
+    __state_machine__ = JOB_STATUSES
+    __table_args__ = (JOB_STATUSES.check(),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("label_template_versions.id"), index=True)

@@ -37,7 +37,7 @@ class VersionSchema(Schema):
     margin_mm = Decimal()
     change_note = fields.String()
     sample_sha256 = fields.String()
-    state = fields.String(validate=validate.OneOf(VERSION_STATES))
+    state = fields.String(validate=validate.OneOf(VERSION_STATES.states))
     author_id = fields.Integer()
     created_at = fields.AwareDateTime()
     approved_at = fields.AwareDateTime(allow_none=True)
@@ -125,7 +125,7 @@ class PrintJobSchema(Schema):
     dpi = fields.Integer(allow_none=True)
     copies = fields.Integer()
     labels = fields.Integer()
-    status = fields.String(validate=validate.OneOf(JOB_STATUSES))
+    status = fields.String(validate=validate.OneOf(JOB_STATUSES.states))
     error = fields.String(allow_none=True)
     reprint = fields.Boolean()
     reason = fields.String(allow_none=True)
@@ -138,7 +138,7 @@ class PrintJobSchema(Schema):
 class PrintJobQuerySchema(PageQuerySchema):
     record_type = Text(20, load_default=None)
     record_id = QueryInteger(1, 2**31 - 1, load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf(JOB_STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(JOB_STATUSES.states))
 
 
 class LabelFileQuerySchema(Schema):

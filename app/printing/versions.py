@@ -26,7 +26,7 @@ from labels.pdf import render_pdf
 from labels.preview import png_preview
 from labels.stock import Stock
 
-from .models import APPROVED, KINDS, LabelTemplate, TemplateVersion
+from .models import APPROVED, KINDS, VERSION_STATES, LabelTemplate, TemplateVersion
 from .samples import sample
 
 TENTH = Decimal("0.1")
@@ -117,7 +117,8 @@ def approve(version: TemplateVersion, signer, password: str, reason: str | None 
     now = utcnow()
     if previous is not None:
         with audit.action(db.session, "label_template.supersede", f"superseded by version {version.number}"):
-            previous.state, previous.superseded_at = "superseded", now
+            VERSION_STATES.move(previous, "superseded")
+            previous.superseded_at = now
     signed_change(version, signer, password, APPROVED, "label_template.approve", reason,
                   {"state": "approved", "approved_at": now}, "approval_signature_id")
     with audit.action(db.session, "label_template.current", f"version {version.number} approved"):

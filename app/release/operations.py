@@ -7,7 +7,7 @@ from app.core.errors import RuleViolation
 from app.core.permissions import guarded
 from app.extensions import db
 from app.lots.genealogy import ancestor_ids
-from app.lots.models import Deviation, Lot
+from app.lots.models import LOT_STATES, Deviation, Lot
 from app.lots.operations import donors_of
 from app.qc.models import QcResult, SpecTest
 from app.signatures.operations import signed_change
@@ -85,8 +85,7 @@ def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
 def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
     """QA rejects a lot that is in process or in quarantine."""
     reason = validators.reason(reason)
-    if lot.state not in ("in_process", "quarantine"):
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: it cannot be rejected")
+    LOT_STATES.require(lot, "rejected")
     return _decide(lot, signer, password, REJECT, "rejected", reason)
 
 

@@ -10,6 +10,7 @@ from app.custody import operations as custody
 from app.custody.places import InShipment, Person
 from app.extensions import db
 from app.storage.handling import check_dispatchable
+from app.storage.models import UNIT_STATES
 
 from .models import Shipment, ShipmentItem
 
@@ -35,7 +36,7 @@ def dispatch(units: list, destination: str, shipper: str, actor) -> Shipment:
         db.session.add(shipment)
     with audit.action(db.session, "unit.dispatched", f"dispatched to {shipment.destination}"):
         for unit in units:
-            unit.state = "in_transit"
+            UNIT_STATES.move(unit, "in_transit")
     custody.record_each(units, "dispatched", lambda unit: InShipment(shipment.id), actor)
     return shipment
 
@@ -65,8 +66,8 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
     arrived = [units_by_id[i] for i in sorted(expected - set(missing))]
     with audit.action(db.session, "unit.received", f"received from shipment {shipment.id}"):
         for unit in arrived:
-            unit.state = "in_storage"
+            UNIT_STATES.move(unit, "in_storage")
         for i in missing:
-            units_by_id[i].state = "quarantined"
+            UNIT_STATES.move(units_by_id[i], "quarantined")
     custody.record_each(arrived, "received", lambda unit: Person(receiver.id), receiver)
     return shipment

@@ -14,7 +14,7 @@ from app.custody.places import GONE, Person
 from app.extensions import db
 from app.lots.models import Lot, ProductCode
 
-from .models import Unit
+from .models import UNIT_STATES, Unit
 from .signals import unit_leaving
 
 
@@ -74,8 +74,7 @@ def use_before_if_thawed_now(unit: Unit) -> dt.datetime:
 def destroy(unit: Unit, actor, reason: str) -> Unit:
     """Destroy a unit (never delete it): it leaves every position and its chain ends."""
     reason = validators.reason(reason)
-    if unit.state == "destroyed":
-        raise RuleViolation(f"unit {unit.barcode} is already destroyed")
+    UNIT_STATES.require(unit, "destroyed")
     with audit.action(db.session, "unit.destroyed", reason):
         unit.state = "destroyed"
         unit.box_id = unit.row = unit.col = None

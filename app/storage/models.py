@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
@@ -13,8 +14,18 @@ from app.extensions import db
 LOCATION_KINDS = ("site", "room", "storage_unit", "rack", "box")
 UNIT_TYPES = ("ln2_vapour", "freezer_-80", "fridge_2_8", "room")
 CONTAINER_TYPES = ("cryovial", "bag", "syringe")
-UNIT_STATES = ("in_storage", "in_transit", "thawed", "prepared", "dispensed", "administered", "returned",
-               "destroyed", "quarantined")
+#: a vial is stored, shipped and thawed; a thawed vial goes into a dose, whose syringe (a unit made prepared) is
+#: dispensed and administered, or returned; a unit missing at a shipment's receipt is quarantined
+UNIT_STATES = StateMachine("unit", "state", {
+    "in_storage": ("in_transit", "thawed", "destroyed"),
+    "in_transit": ("in_storage", "quarantined"),
+    "quarantined": ("destroyed",),
+    "thawed": ("prepared", "destroyed"),
+    "prepared": ("dispensed", "returned", "destroyed"),
+    "dispensed": ("administered", "returned", "destroyed"),
+    "returned": ("destroyed",),
+    "administered": (), "destroyed": (),
+}, initial=("in_storage", "prepared"), named_by="barcode")
 
 
 class StorageLocation(Versioned, db.Model):
@@ -63,8 +74,9 @@ class Unit(Versioned, db.Model):
 
     __tablename__ = "units"
     __audited__ = True
+    __state_machine__ = UNIT_STATES
     #: one unit per position, enforced by the database (NULL positions do not collide)
-    __table_args__ = (UniqueConstraint("box_id", "row", "col"),)
+    __table_args__ = (UniqueConstraint("box_id", "row", "col"), UNIT_STATES.check())
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: internal barcode, unique forever

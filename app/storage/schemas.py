@@ -74,7 +74,7 @@ class LocationNodeSchema(BoxSchema):
 
 class UnitQuerySchema(PageQuerySchema):
     lot_id = QueryInteger(1, MAX_ID, load_default=None)
-    state = fields.String(load_default=None, validate=validate.OneOf(UNIT_STATES))
+    state = fields.String(load_default=None, validate=validate.OneOf(UNIT_STATES.states))
     box_id = QueryInteger(1, MAX_ID, load_default=None)
 
 
