@@ -114,7 +114,7 @@ def test_a_label_that_would_not_scan_back_is_not_printed(bank, vials, drug_produ
     original = session.get(Lot, drug_product["id"])
     with audit.action(session, "test.legacy_lot", "a lot recorded before divisions were allocated"):
         session.add(Lot(number="DP-LEGACY", kind="drug_product", din=original.din, product_code="S1004",
-                        division="00", state="quarantine", expires_at=original.expires_at))
+                        division="00", state="in_process", expires_at=original.expires_at))
     session.commit()
     lot = bank.client.get(f"/api/v1/lots/{drug_product['id']}").json
     shared = scan(bank, concatenated(lot, "00"))
