@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import create_engine, make_url
 
 import audit
-from app.core.database import configure_engine, grant_app_role
+from app.core.database import configure_engine, grant_app_role, include_for
 
 config = context.config
 fileConfig(config.config_file_name)
@@ -39,6 +39,7 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
     with engine.connect() as connection:
+        conf_args.setdefault("include_object", include_for(connection.dialect.name))
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

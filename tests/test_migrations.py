@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table, create_engine, inspect
 from sqlalchemy.orm import Session, registry
 
 import audit
-from app.core.database import configure_engine
+from app.core.database import configure_engine, include_for
 from app.extensions import db
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 from tests.helpers import api_login, create_user, make_app
@@ -34,7 +34,8 @@ def empty_database(request, tmp_path):
 def _diff(owner_url: str) -> list:
     engine = create_engine(owner_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": include_for(conn.dialect.name)})
         diff = compare_metadata(context, [db.metadata, audit.metadata])
     engine.dispose()
     return diff

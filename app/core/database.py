@@ -33,6 +33,14 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def include_for(dialect: str):
+    """Autogenerate's filter: an index or constraint made for another database only (``ddl_if``) is not missing."""
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        return only is None or only.dialect in (None, dialect)
+    return include
+
+
 def grant_app_role(connection, app_role: str | None) -> None:
     """On PostgreSQL, give the app's role only what it needs: no DELETE anywhere, no writes to the
     journal and only INSERT on the audit log; it owns nothing, so it cannot alter or disable triggers."""

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.states import StateMachine
@@ -76,7 +76,10 @@ class Unit(Versioned, db.Model):
     __audited__ = True
     __state_machine__ = UNIT_STATES
     #: one unit per position, enforced by the database (NULL positions do not collide)
-    __table_args__ = (UniqueConstraint("box_id", "row", "col"), UNIT_STATES.check())
+    #: SQLite keeps a table's rows in its id b-tree: a deep page of units skips ids in this narrow index instead
+    #: (PostgreSQL's primary key index is narrow already)
+    __table_args__ = (UniqueConstraint("box_id", "row", "col"), UNIT_STATES.check(),
+                      Index("ix_units_id", "id").ddl_if(dialect="sqlite"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: internal barcode, unique forever
