@@ -191,15 +191,16 @@ def database_size(database) -> int:
     return size
 
 
-def bulk_load(app, database, layout: build.Layout, units: int, free: set[int], lot_id: int) -> None:
-    """Load units of the lot into every position of the layout but the free ones (bench/storage_load.py)."""
+def bulk_load(app, database, layout: build.Layout, units: int, free: set[int], lot: dict) -> None:
+    """Load units in lots like this one into every position of the layout but the free ones
+    (bench/storage_load.py)."""
     actor_id = build.user_id(app, "tech1")
 
     def places():
         return (layout.place(p) for p in range(layout.size) if p not in free)
 
-    def spec(first_unit_id: int, first_event_id: int) -> load.Load:
-        return load.Load(units, lot_id, actor_id, places, first_unit_id, first_event_id)
+    def spec(first: dict[str, int]) -> load.Load:
+        return load.Load(units, lot, actor_id, places, first)
 
     if database.backend == "postgresql":
         load.load_postgresql(database.owner_url, spec)
@@ -221,8 +222,9 @@ def prepare(app, database, args, rng: random.Random, result: dict) -> tuple:
         layout = build.build_tanks(app, racks)
     free = set(rng.sample(range(layout.size), layout.size - args.units))
     with stopwatch(setup, "load"):
-        runinfo.progress(f"bulk load of {args.units:,} units and {2 * args.units:,} custody events")
-        bulk_load(app, database, layout, args.units, free, bank.lots["dp"]["id"])
+        runinfo.progress(f"bulk load of {args.units:,} units in lots of {load.UNITS_PER_LOT} and {2 * args.units:,} "
+                         "custody events")
+        bulk_load(app, database, layout, args.units, free, bank.lots["dp"])
     with stopwatch(setup, "fresh"):
         runinfo.progress(f"{placements:,} fresh units through POST /lots/{{id}}/units")
         unit_ids = build.fresh_units(bank, placements)
@@ -340,7 +342,8 @@ bare SELECT: SELECT id FROM units WHERE barcode = ? + fetchone of a random loade
 store: POST /api/v1/units/{{id}}/store {{"box_id", "position"}} of a unit made through POST /lots/{{id}}/units
   into a random free position (free positions are spread over all boxes): one audited transaction with its
   custody event. Warm-up: {warmup} untimed calls of each first. Percentiles: statistics.quantiles, inclusive.
-bulk load (set-up, not a GMP path): see bench/storage_load.py; one transaction, units + 2 custody events each
+bulk load (set-up, not a GMP path): see bench/storage_load.py; one transaction, lots of 702 units (the most one
+  DIN and product code hold), units + 2 custody events each
   (created, stored); PostgreSQL: COPY as the owner with DISABLE TRIGGER USER and each trigger put back in its
   mode (ENABLE ALWAYS), then VACUUM ANALYZE; SQLite: Core executemany with the tables' triggers dropped and
   re-created from their stored SQL, then ANALYZE. Loaded rows have no journal rows and no audit entries."""
