@@ -18,6 +18,7 @@ from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
 from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate, statements_run
 from tests.labels.zplrender import ZplRenderer, unavailable
+from tests.printing.helpers import set_expiry
 from tests.storage.helpers import BOX, boxes
 
 
@@ -183,6 +184,21 @@ def released_units(bank, drug_product, units, tank):
         bank.post(f"/api/v1/units/{unit['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
         bank.post(f"/api/v1/units/{unit['id']}/retrieve", {}, expect=200)
     return units
+
+
+@pytest.fixture
+def expiring(bank, drug_product, make_user):
+    """The drug product lot's expiry set (FEFO and the labels need it); pharmacists and a clinician exist."""
+    for name, role in (("pharm1", "pharmacist"), ("pharm2", "pharmacist"), ("clin1", "clinician")):
+        make_user(name, roles=[role])
+    bank.as_user("tech1")
+    return set_expiry(bank, drug_product["id"])
+
+
+@pytest.fixture
+def pharmacy(bank, expiring, released_units):
+    """Four released vials of one lot (25 million cells each), in tech1's hands; the users of the ward."""
+    return released_units
 
 
 @pytest.fixture

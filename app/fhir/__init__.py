@@ -1,1 +1,2 @@
-"""FHIR R5 resources for hospital systems: a unit as a BiologicallyDerivedProduct."""
+"""FHIR R5 resources for hospital systems: a unit as a BiologicallyDerivedProduct, a dose as a
+BiologicallyDerivedProductDispense."""
