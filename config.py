@@ -76,6 +76,8 @@ class Config:
         #: how many reverse proxies in front of the app set X-Forwarded-For (0: use the peer address)
         self.TRUSTED_PROXIES = int(_env("CELLBANK_TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_SECURE = _env("CELLBANK_SECURE_COOKIES", "0") == "1"
+        #: an active account whose access was last approved or reviewed longer ago than this is due for review
+        self.ACCESS_REVIEW_DAYS = int(_env("CELLBANK_ACCESS_REVIEW_DAYS", "180"))
         #: donor eligibility: markers that must be negative, and the serology retest delay after donation
         self.DONOR_REQUIRED_MARKERS = tuple(_env("CELLBANK_DONOR_REQUIRED_MARKERS", "HIV,HBV,HCV,HTLV,syphilis")
                                             .split(","))

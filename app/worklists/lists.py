@@ -1,18 +1,21 @@
 """The work lists: who sees each (an action of the permission table), what it selects and where each row links."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
-from sqlalchemy import select
+from flask import current_app, url_for
+from sqlalchemy import exists, select
 
 from app.auth.models import User
+from app.core.types import utcnow
 from app.donors.models import Donor
 from app.extensions import db
 from app.lots.models import Deviation, Lot, ProcessStep
 from app.monitoring.models import ExcursionFlag
 from app.qc.models import QcResult
 from app.shipments.models import Shipment
+from app.signatures.models import Signature
 from app.storage.models import Unit
 
 #: rows shown per list (the count is exact)
@@ -30,6 +33,14 @@ class WorkList:
 
 def _lot_of(lot_id: int) -> Lot:
     return db.session.get(Lot, lot_id)
+
+
+def _access_reviews_due():
+    """Active accounts with no "access approved" or "access reviewed" signature within ACCESS_REVIEW_DAYS."""
+    since = utcnow() - dt.timedelta(days=current_app.config["ACCESS_REVIEW_DAYS"])
+    reviewed = exists().where(Signature.record_type == User.__tablename__, Signature.record_id == User.id,
+                              Signature.meaning.in_(User.__attestations__), Signature.signed_at >= since)
+    return select(User).where(User.active.is_(True), ~reviewed).order_by(User.username)
 
 
 LISTS = (
@@ -65,4 +76,7 @@ LISTS = (
     WorkList("locked-accounts", "Locked accounts", "users.manage",
              lambda: select(User).where(User.locked_at.is_not(None)).order_by(User.username),
              lambda u: (f"{u.full_name} ({u.username})", url_for("auth.user_detail", user_id=u.id))),
+    WorkList("access-reviews-due", "Access reviews due", "users.manage", _access_reviews_due,
+             lambda u: (f"{u.full_name} ({u.username}): {u.roles.replace(',', ', ')}",
+                        url_for("auth.user_detail", user_id=u.id))),
 )

@@ -3,6 +3,7 @@ each role's work lists with counts that link to them."""
 
 import re
 
+from tests.helpers import PASSWORD
 from tests.storage.helpers import boxes
 
 
@@ -52,3 +53,23 @@ def test_each_role_sees_its_work_counted_with_links(bank, units, drug_product):
 
     admin = counts(bank.as_user("admin1").client.get("/dashboard").data.decode())
     assert admin["Locked accounts"] == (0, "/work/locked-accounts")
+
+
+def test_access_reviews_due_lists_active_accounts_not_reviewed_lately(bank, make_user, session):
+    """An account is due until QA or an admin signs "access reviewed" (or "access approved") on it; a deactivated
+    account is not due; the list is the admin's."""
+    make_user("gone1", roles=["technician"])
+    admin = bank.as_user("admin1")
+    gone = next(u for u in admin.client.get("/api/v1/users?per_page=200").json["items"] if u["username"] == "gone1")
+    admin.post(f"/api/v1/users/{gone['id']}/deactivate", {"reason": "left the unit"}, expect=200)
+    users = {u["username"]: u["id"] for u in admin.client.get("/api/v1/users?per_page=200").json["items"]}
+    due = counts(admin.client.get("/dashboard").data.decode())["Access reviews due"]
+    listed = admin.client.get("/work/access-reviews-due").data.decode()
+    assert due[1] == "/work/access-reviews-due" and f'href="/users/{users["tech1"]}"' in listed
+    assert f'href="/users/{users["gone1"]}"' not in listed
+    bank.as_user("qa1").post("/api/v1/signatures", {"record_type": "users", "record_id": users["tech1"],
+                                                    "meaning": "access reviewed", "password": PASSWORD})
+    again = bank.as_user("admin1").client.get("/work/access-reviews-due").data.decode()
+    assert f'href="/users/{users["tech1"]}"' not in again
+    assert counts(bank.client.get("/dashboard").data.decode())["Access reviews due"][0] == due[0] - 1
+    assert "Access reviews due" not in counts(bank.as_user("qa1").client.get("/dashboard").data.decode())
