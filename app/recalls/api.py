@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.core import etags
 from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
 from app.signatures.operations import preload_signatures
@@ -26,6 +27,7 @@ from .schemas import (
 )
 
 blp = Blueprint("recalls_api", __name__, url_prefix="/api/v1", description="Recalls")
+etags.register("recall_id", Recall)
 
 
 @blp.route("/recalls")
