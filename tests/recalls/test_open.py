@@ -39,6 +39,11 @@ def test_a_donor_recall_stays_with_that_donor(bank, branching, session):
     assert answer["recall"]["target_label"] == "donor ASC-D002"
     session.expire_all()
     assert session.get(Lot, b.dp1["id"]).state == "released"
+    by_donation = open_recall(bank, f"procurement:{b.procurement1['id']}")
+    assert by_donation["recall"]["target_label"] == f"DIN {b.procurement1['din']}"
+    assert {lot["number"] for lot in by_donation["lots"]} == {"T-0001", "P1-0001", "MCB-0001", "WCB-0001", "DP-0001",
+                                                              "DP-0002"}
+    assert by_donation["summary"]["units"] == 3
 
 
 def test_a_lot_already_closed_keeps_its_state_and_its_units_are_blocked_too(bank, branching, session):
