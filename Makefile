@@ -41,3 +41,4 @@ bench: install
 	$(BIN)/python bench/printing_bench.py
 	$(BIN)/python bench/dispense_bench.py
 	$(BIN)/python bench/trace_bench.py
+	$(BIN)/python bench/recall_bench.py

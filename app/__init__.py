@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from app.printing import views as printing_views
     from app.qc import api as qc_api
     from app.qc import views as qc_views
+    from app.recalls import api as recalls_api
+    from app.recalls import views as recalls_views
     from app.release import api as release_api
     from app.release import views as release_views
     from app.shipments import api as shipments_api
@@ -98,13 +100,13 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api, patients_api,
-                   doses_api, fhir_api):
+                   doses_api, fhir_api, recalls_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
                    materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
                    monitoring_views, printing_views, trace_views, patients_views, patient_page, dispensing_views,
-                   worklists_views, finder_views):
+                   worklists_views, finder_views, recalls_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 
@@ -125,9 +127,10 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup import backup_command
     from app.demo import demo_cli
+    from app.recalls.cli import recall_cli
     from app.storage.cli import custody_cli
     from app.trace.cli import trace_command
     from audit.cli import audit_cli
 
-    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli, trace_command):
+    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli, trace_command, recall_cli):
         app.cli.add_command(command)

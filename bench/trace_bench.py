@@ -11,6 +11,7 @@ technician, and a bare primary-key SELECT of a unit on a plain connection. Targe
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import random
 import sys
@@ -166,7 +167,9 @@ def measure(bank, app_url: str, first: dict, donors: int, requests: int) -> dict
     return {"forward": percentiles(forward), "backward": percentiles(backward), "select": percentiles(bare)}
 
 
-def run_backend(backend: str, donors: int, requests: int, workdir: Path) -> dict:
+@contextlib.contextmanager
+def built_bank(backend: str, donors: int, workdir: Path):
+    """The synthetic bank on a database of its own: yields (bank client, database, first ids, seconds to build)."""
     runinfo.progress(f"--- {backend}: building {donors:,} donors")
     database = create_database(backend, workdir)
     app = None
@@ -188,18 +191,22 @@ def run_backend(backend: str, donors: int, requests: int, workdir: Path) -> dict
                 trace_load.load_postgresql(database.owner_url, rows)
             else:
                 trace_load.load_sqlite(db.engine, rows)
-        built = time.perf_counter() - started
-        runinfo.progress(f"loaded in {built:.0f} s; {requests} forward and {requests} backward traces")
-        bank.as_user("tech1")
-        result = measure(bank, database.app_url, first, donors, requests)
-        result["built_s"] = built
-        return result
+        yield bank, database, first, time.perf_counter() - started
     finally:
         if app is not None:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
         database.drop()
+
+
+def run_backend(backend: str, donors: int, requests: int, workdir: Path) -> dict:
+    with built_bank(backend, donors, workdir) as (bank, database, first, built):
+        runinfo.progress(f"loaded in {built:.0f} s; {requests} forward and {requests} backward traces")
+        bank.as_user("tech1")
+        result = measure(bank, database.app_url, first, donors, requests)
+        result["built_s"] = built
+        return result
 
 
 def main() -> None:

@@ -40,12 +40,16 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones_and_names_the
 
 def test_every_signal_has_its_receiver():
     """A lower package does not know who listens: without monitoring's receivers excursion flags would silently
-    lapse, without storage's a new lot could take a division one of its family's units holds."""
+    lapse, without storage's a new lot could take a division one of its family's units holds, without recalls' a
+    recalled vial could be thawed, allocated or dispensed."""
+    from app.dispensing.signals import units_in_use
     from app.lots.signals import divisions_held
     from app.storage import signals
 
     create_app(AppConfig("sqlite://"))
-    expected = {signals.units_placed: "app.monitoring.receivers", signals.unit_leaving: "app.monitoring.receivers",
-                signals.flagged_units: "app.monitoring.receivers", divisions_held: "app.storage.receivers"}
-    for signal, receiver_module in expected.items():
-        assert receiver_module in {receiver.__module__ for receiver in signal.receivers_for(None)}, signal.name
+    expected = {signals.units_placed: {"app.monitoring.receivers"},
+                signals.unit_leaving: {"app.monitoring.receivers", "app.recalls.receivers"},
+                signals.flagged_units: {"app.monitoring.receivers"}, divisions_held: {"app.storage.receivers"},
+                units_in_use: {"app.recalls.receivers"}}
+    for signal, receiver_modules in expected.items():
+        assert receiver_modules <= {receiver.__module__ for receiver in signal.receivers_for(None)}, signal.name

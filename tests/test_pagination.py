@@ -11,7 +11,7 @@ from tests.helpers import count_audit
 LISTS = ["/api/v1/units", "/api/v1/shipments", "/api/v1/lots", "/api/v1/donors", "/api/v1/procurements",
          "/api/v1/materials", "/api/v1/product-codes", "/api/v1/specifications", "/api/v1/storage/locations",
          "/api/v1/temperature-readings", "/api/v1/excursions", "/api/v1/excursion-flags", "/api/v1/label-templates",
-         "/api/v1/printers", "/api/v1/print-jobs"]
+         "/api/v1/printers", "/api/v1/print-jobs", "/api/v1/recalls"]
 
 
 def test_every_list_answers_a_page_and_refuses_pages_beyond_the_maximum(bank, session):

@@ -14,7 +14,7 @@ from app.core.permissions import ANONYMOUS, ROLES, required, roles_for
 from tests.bankbuild import SeededBank
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
 from tests.dispensing.helpers import enrolled_patient, order
-from tests.helpers import BACKENDS, create_user
+from tests.helpers import BACKENDS, PASSWORD, create_user
 
 #: the user of each role (build_bank makes the first three)
 USERS = {"admin": "admin1", "technician": "tech1", "qa": "qa1", "pharmacist": "pharm1", "clinician": "clin1"}
@@ -35,6 +35,9 @@ class MatrixBank(SeededBank):
         shipment = bank.post("/api/v1/shipments", {"unit_ids": [bank.units[0]["id"]], "destination": "CHU Nantes",
                                                    "shipper": "SHIP-0001"})  # the QC sample in hand
         lot_id, box = self.drug_product["id"], self.tank["children"][0]["children"][0]
+        recall = bank.as_user("qa1").post("/api/v1/recalls", {"target": f"lot:{self.drug_product['id']}",
+                                                               "reason": "sterility failure", "password": PASSWORD})
+        bank.as_user("tech1")
         [excursion] = self._json("/api/v1/excursions")["items"]
         template = self._json("/api/v1/label-templates")["items"][0]
         listed = bank.as_user("admin1").client.get("/api/v1/users").json["items"]
@@ -49,7 +52,7 @@ class MatrixBank(SeededBank):
             "excursion_id": excursion["id"], "flag_id": excursion["flags"][0]["id"], "filename": "cellbank.css",
             "template_id": template["id"], "version_id": template["versions"][0]["id"],
             "printer_id": self._json("/api/v1/printers")["items"][0]["id"], "patient_id": patient["id"],
-            "dose_id": dose["id"],
+            "dose_id": dose["id"], "recall_id": recall["recall"]["id"],
         }
         self.client.post("/api/v1/auth/logout")
         self.headers = {role: {"Authorization": f"Bearer {self.token(USERS[role])}"} for role in ROLES}

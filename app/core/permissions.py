@@ -49,7 +49,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "lots.steps": (TECHNICIAN,),                 # processing steps, recorded and closed by their operator
     "lots.quarantine": STAFF,
     "lots.expiry": STAFF,                        # set when a lot expires (before QA's decision; labels carry it)
-    "lots.retire": (QA,),                        # expire or recall
+    "lots.retire": (QA,),                        # mark a released lot expired
     "lots.release": (QA,),                       # signed release or rejection
     "deviations.open": EVERYONE,
     "deviations.close": (QA,),                   # signed closure
@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "doses.administer": (CLINICIAN,),            # the intrathecal injection
     "doses.return": (PHARMACIST, CLINICIAN),     # an unused dose back to the pharmacy
     "doses.destroy": (PHARMACIST, TECHNICIAN),   # a dose that will not be given
+    "recalls.open": (QA,),                       # signed recall of a donor, procurement, lot or material lot
+    "recalls.dispose": STAFF,                    # record what was done with a recalled unit (scan)
+    "recalls.close": (QA,),                      # signed closure once every unit is accounted for
 }
 
 #: endpoints served by Flask and flask-smorest themselves, which carry no decorator of ours

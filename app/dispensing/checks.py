@@ -12,7 +12,9 @@ from app.lots.models import Lot
 from app.monitoring.operations import flag_refusal
 from app.patients.models import ENROLLED, Patient
 from app.patients.operations import checklist_of
+from app.storage.models import Unit
 
+from .holds import hold_refusal
 from .models import ADMINISTERED, DISPENSED, PREPARED, Dose
 from .ordering import allocated_units
 
@@ -82,11 +84,17 @@ def _flags(dose: Dose) -> str | None:
     return None
 
 
+def _holds(dose: Dose) -> str | None:
+    syringe = db.session.get(Unit, dose.syringe_unit_id) if dose.syringe_unit_id else None
+    return hold_refusal([*allocated_units(dose), syringe], dose, "dispensing")
+
+
 def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
     """The first rule that keeps this dose from being handed over for the scanned patient, or None."""
     patient = db.session.get(Patient, dose.patient_id)
     moment = now()
-    for problem in (_identity(dose, patient, dose_code, patient_code), _dose_state(dose), _patient(patient),
+    for problem in (_identity(dose, patient, dose_code, patient_code), _holds(dose), _dose_state(dose),
+                    _patient(patient),
                     _number(dose), _lot(dose, moment)):
         if problem:
             return problem

@@ -17,6 +17,7 @@ from app.patients.operations import lock_patient, new_barcode
 from app.storage.models import Unit
 
 from . import schedule, stock
+from .holds import require_free
 from .models import ALLOCATED, DOSE_STATES, ORDERED, PREPARED, Dose, DoseAllocation
 
 
@@ -96,6 +97,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
                                         .with_for_update()))
         if len(units) != len(set(unit_ids)):
             raise InvalidInput("unit_ids names units that do not exist", {"unit_ids": ["unknown unit"]})
+        require_free(units, dose, "allocating it to a dose")
         usable = {u.id for u, _ in db.session.execute(stock.usable_vials(now).where(Unit.id.in_(unit_ids)))}
         for unit in units:
             if unit.id not in usable:
@@ -111,6 +113,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
         if not units:
             raise RuleViolation(f"no released, unexpired, unflagged lot has enough unreserved vials for "
                                 f"{dose.prescribed_cells} cells")
+        require_free(units, dose, "allocating it to a dose")
     allocations = [DoseAllocation(dose_id=dose.id, unit_id=unit.id, allocated_by_id=actor.id) for unit in units]
     try:
         with audit.action(db.session, "dose.allocated", ", ".join(u.barcode for u in units)):

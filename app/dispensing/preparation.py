@@ -16,6 +16,7 @@ from app.lots.models import Lot
 from app.monitoring.operations import require_unflagged
 from app.storage.models import UNIT_STATES, Unit
 
+from .holds import require_free
 from .models import DOSE_STATES, PREPARED, Dose
 from .ordering import allocated_units, lock_dose
 
@@ -52,6 +53,7 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
         raise InvalidInput("cells, viability (0-100 %) and volume must be positive",
                            {"post_thaw_cells": ["positive"], "viability_pct": ["0 to 100"], "volume_ml": ["positive"]})
     units, now = allocated_units(dose), utcnow()
+    require_free(units, dose, "preparing a dose")
     _require_thawed(units, now)
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):
         raise RuleViolation("the dose fails its post-thaw checks: " + "; ".join(problems), {"unmet": problems})

@@ -175,11 +175,8 @@ class Retire(MethodView):
     @blp.arguments(RetireSchema)
     @blp.response(200, LotSchema(many=True))
     def post(self, data, lot_id):
-        """Mark a released lot expired, or recall it with every descendant not already closed."""
-        lot = operations.get_lot(lot_id)
-        if data["state"] == "expired":
-            return [operations.expire(lot, data["reason"])]
-        return operations.recall(lot, data["reason"])
+        """Mark a released lot expired. A recall is opened, signed, with POST /api/v1/recalls."""
+        return [operations.expire(operations.get_lot(lot_id), data["reason"])]
 
 
 @blp.route("/lots/<int:lot_id>/expiry")

@@ -14,7 +14,6 @@ from app.materials.operations import get_material, unusable_because
 from app.signatures.operations import signed_change
 
 from . import divisions
-from .genealogy import descendant_ids
 from .models import LOT_STATES, Deviation, Lot, LotParent, ProcessStep, ProductCode, StepMaterial
 
 CLOSED_STATES = LOT_STATES.final
@@ -219,16 +218,3 @@ def expire(lot: Lot, reason: str) -> Lot:
         LOT_STATES.move(lot, "expired")
     return lot
 
-
-@guarded("lots.retire")
-def recall(lot: Lot, reason: str) -> list[Lot]:
-    """Recall a released lot and block every descendant not already closed; returns the lots changed."""
-    reason = validators.reason(reason)
-    if lot.state != "released":
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot is recalled")
-    affected = [lot] + list(db.session.scalars(select(Lot).where(Lot.id.in_(descendant_ids(lot)),
-                                                                  Lot.state.not_in(CLOSED_STATES)).order_by(Lot.id)))
-    with audit.action(db.session, "lot.recalled", reason):
-        for each in affected:
-            LOT_STATES.move(each, "recalled")
-    return affected

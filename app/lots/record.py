@@ -116,10 +116,8 @@ def quarantine(lot_id: int):
 @bp.route("/lots/<int:lot_id>/retire", methods=["POST"])
 @requires("lots.retire")
 def retire(lot_id: int):
-    lot, data = operations.get_lot(lot_id), submitted(RetireSchema())
-    changed = [operations.expire(lot, data["reason"])] if data["state"] == "expired" else \
-        operations.recall(lot, data["reason"])
-    flash(f"{len(changed)} lot(s) {data['state']}.", "success")
+    lot = operations.expire(operations.get_lot(lot_id), submitted(RetireSchema())["reason"])
+    flash(f"Lot {lot.number} expired.", "success")
     return _lot_page(lot_id)
 
 

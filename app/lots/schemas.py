@@ -134,7 +134,8 @@ class GenealogySchema(Schema):
 
 
 class RetireSchema(Schema):
-    state = fields.String(required=True, validate=validate.OneOf(("expired", "recalled")))
+    state = fields.String(required=True, validate=validate.OneOf(
+        ("expired",), error="only expired: a recall is opened, signed, with POST /api/v1/recalls"))
     reason = Reason(required=True)
 
 

@@ -60,14 +60,19 @@ def _last_places(unit_ids) -> dict[int, places.Place]:
     return {unit_id: places.parse(place) for unit_id, place in db.session.execute(query)} if unit_ids else {}
 
 
+def places_of(found) -> dict[int, places.Place]:
+    """Where each unit row (id, box_id, row, col) is: its box position, else where its last custody event took it."""
+    where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
+    for chunk in in_chunks([r.id for r in found if r.box_id is None]):
+        where |= _last_places(chunk)
+    return where
+
+
 def units(ids) -> dict[int, dict]:
     query = select(Unit.id, Unit.barcode, Unit.lot_id, Unit.state, Unit.division, Unit.container_type, Unit.box_id,
                    Unit.row, Unit.col, Unit.qc_sample)
     found = rows(query, Unit.id, ids)
-    where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
-    loose = [r.id for r in found if r.box_id is None]
-    for chunk in in_chunks(loose):
-        where |= _last_places(chunk)
+    where = places_of(found)
     boxes, users = placewords.named_by(where.values())
     return {r.id: {"label": r.barcode, "lot_id": r.lot_id, "state": r.state, "division": r.division,
                    "container_type": r.container_type, "qc_sample": r.qc_sample,

@@ -28,7 +28,7 @@ def localtime(moment) -> str:
 #: the main menu: each entry is shown to whoever may open its page (the permission table decides)
 MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"),
         ("materials.materials", "Materials"), ("qc.specifications", "Specifications"), ("storage.tree", "Storage"),
-        ("trace.trace_page", "Trace"),
+        ("trace.trace_page", "Trace"), ("recalls.recalls_page", "Recalls"),
         ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
         ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
         ("printing.templates_page", "Labels"), ("printing.history_page", "Prints"),

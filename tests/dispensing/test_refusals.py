@@ -81,12 +81,18 @@ def test_a_lot_past_its_expiry_is_refused(bank, ready, session, monkeypatch):
     refused(bank, session, dose, first, "lot DP-0001 expired at 2027-06-30 21:59 UTC")
 
 
-@pytest.mark.parametrize("state", ["recalled", "expired"])
-def test_a_lot_no_longer_released_is_refused(bank, ready, drug_product, session, state):
+def test_a_lot_no_longer_released_is_refused(bank, ready, drug_product, session):
     first, _, dose = ready
     bank.as_user("qa1").post(f"/api/v1/lots/{drug_product['id']}/retire",
-                             {"state": state, "reason": "sterility failure at the contract laboratory"}, expect=200)
-    refused(bank, session, dose, first, f"lot DP-0001 is {state}, not released")
+                             {"state": "expired", "reason": "sterility failure at the contract laboratory"}, expect=200)
+    refused(bank, session, dose, first, "lot DP-0001 is expired, not released")
+
+
+def test_a_dose_of_recalled_material_is_refused_naming_the_recall(bank, ready, drug_product, session):
+    first, _, dose = ready
+    recall = bank.as_user("qa1").post("/api/v1/recalls", {"target": f"lot:{drug_product['id']}", "password": PASSWORD,
+                                                          "reason": "sterility failure at the contract laboratory"})
+    refused(bank, session, dose, first, f"is blocked by recall {recall['recall']['number']}: sterility failure")
 
 
 def test_a_vial_flagged_by_an_excursion_is_refused(bank, bank_tank_dose, session):

@@ -123,17 +123,17 @@ def test_released_lot_expires_or_is_recalled_with_its_descendants(bank, drug_pro
     bank.full_qc(drug_product["id"])
     bank.as_user("qa2")
     refused = bank.client.post(f"/api/v1/lots/{bank.lots['mcb']['id']}/retire",
-                               json={"state": "recalled", "reason": "x" * 5})
+                               json={"state": "expired", "reason": "x" * 5})
     assert refused.status_code == 409 and "only a released lot" in refused.json["message"]
     bank.release(drug_product["id"])
-    recalled = bank.post(f"/api/v1/lots/{drug_product['id']}/retire",
-                         {"state": "recalled", "reason": "donor look-back: late positive HCV"}, expect=200)
-    assert [lot["state"] for lot in recalled] == ["recalled"]
+    recalled = bank.post("/api/v1/recalls", {"target": f"lot:{drug_product['id']}", "password": PASSWORD,
+                                             "reason": "donor look-back: late positive HCV"})
+    assert [(lot["state_before"], lot["state"]) for lot in recalled["lots"]] == [("released", "recalled")]
     expire = bank.client.post(f"/api/v1/lots/{drug_product['id']}/retire", json={"state": "expired", "reason": "date"})
     assert expire.status_code == 409
     [entry] = audit_rows(session, action="lot.recalled")
-    assert entry["reason"] == "donor look-back: late positive HCV" and entry["changes"]["state"] == ["released",
-                                                                                                    "recalled"]
+    assert entry["reason"] == f"recall {recalled['recall']['number']}: donor look-back: late positive HCV"
+    assert entry["changes"]["state"] == ["released", "recalled"]
 
 
 def test_recall_blocks_every_descendant_not_already_closed(bank, drug_product, session):
@@ -145,8 +145,8 @@ def test_recall_blocks_every_descendant_not_already_closed(bank, drug_product, s
     result = bank.qc(mcb["id"], "STERILITY")
     bank.as_user("tech2").post(f"/api/v1/qc-results/{result['id']}/verify", expect=200)
     bank.as_user("qa2").release(mcb["id"])
-    recalled = bank.post(f"/api/v1/lots/{mcb['id']}/retire", {"state": "recalled", "reason": "look-back"},
-                         expect=200)
-    assert [lot["number"] for lot in recalled] == ["MCB-0001", "DP-0001"]
+    recalled = bank.post("/api/v1/recalls", {"target": f"lot:{mcb['id']}", "reason": "look-back",
+                                             "password": PASSWORD})
+    assert [lot["number"] for lot in recalled["lots"]] == ["MCB-0001", "DP-0001"]
     session.expire_all()
     assert session.get(Lot, drug_product["id"]).state == "recalled"

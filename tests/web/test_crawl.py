@@ -9,6 +9,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from app.core.permissions import ROLES
+from tests.helpers import PASSWORD
 from tests.storage.helpers import boxes
 
 #: a page a role can reach is opened once; a crawl that keeps finding new pages is a bug of its own
@@ -46,6 +47,8 @@ def busy_bank(bank, units, tank, drug_product, make_user):
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     bank.qc(drug_product["id"], "CD73")
     bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "cap loose on one vial"})
+    bank.as_user("qa1").post("/api/v1/recalls", {"target": f"lot:{drug_product['id']}", "reason": "sterility failure",
+                                                 "password": PASSWORD})
     return bank
 
 
