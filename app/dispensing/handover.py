@@ -14,6 +14,7 @@ from app.signatures.operations import signed_change
 from app.storage.models import UNIT_STATES, Unit
 
 from .checks import require_dispensable
+from .holds import require_free
 from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, DOSE_STATES, RETURNED, ROUTE, Dose
 from .ordering import lock_dose
 
@@ -42,6 +43,7 @@ def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, ro
     """The clinician records the intrathecal injection: when, by whom."""
     dose = lock_dose(dose.id)
     DOSE_STATES.require(dose, ADMINISTERED)
+    require_free([_syringe(dose)], dose, "administering it")
     if route != ROUTE:
         raise InvalidInput(f"the protocol's route is {ROUTE}", {"route": [ROUTE]})
     administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()

@@ -94,6 +94,18 @@ def test_dispensing_a_dose_of_recalled_material_is_refused_and_another_dose_is_d
     assert dispense(bank, other, second).status_code == 200
 
 
+def test_a_dose_already_on_the_ward_is_not_administered_after_a_recall(bank, drug_product, pharmacy, session):
+    """The recall reaches a dispensed dose's syringe (to be returned): the clinician's administration is refused."""
+    patient = enrolled_patient(bank)
+    dose = prepared_dose(bank, patient)
+    assert dispense(bank, dose, patient).status_code == 200
+    number = _recall_dp1(bank, drug_product)
+    refused(bank, session, "clin1", f"/api/v1/doses/{dose['id']}/administer", {"route": "intrathecal"},
+            _blocked(number, dose["barcode"]))
+    session.expire_all()
+    assert session.get(Dose, dose["id"]).state == "dispensed"
+
+
 def test_a_second_recall_of_the_same_units_blocks_them_too(bank, drug_product, pharmacy, session):
     first = _recall_dp1(bank, drug_product)
     second = open_recall(bank, f"donor:{bank.donor['id']}", reason="donor withdrew: later positive serology")
