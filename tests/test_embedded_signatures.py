@@ -1,7 +1,7 @@
 """A signed record's JSON carries its signatures (printed name, meaning, time, whether its content changed since),
 as its page shows them; lists read them in one query, not one per record."""
 
-from tests.helpers import selects
+from tests.helpers import PASSWORD, selects
 
 
 def test_a_released_lot_carries_its_signature(bank, drug_product):
@@ -47,3 +47,15 @@ def test_the_donor_list_reads_signatures_in_one_query(bank, count_queries):
         bank.post("/api/v1/donors", {"code": f"ASC-D20{index}", "consent_date": "2026-02-20",
                                      "consent_scope": "ASC bank"})
     assert before == signature_reads() == 1
+
+
+def test_a_rejected_lot_shows_why_on_its_page_and_in_its_json(bank, drug_product):
+    """The reason given with a signed decision (kept in the signature's audit entry) is shown with the signature."""
+    bank.as_user("qa2").post(f"/api/v1/lots/{drug_product['id']}/reject",
+                             {"password": PASSWORD, "reason": "sterility test positive"}, expect=200)
+    [signature] = bank.client.get(f"/api/v1/lots/{drug_product['id']}").json["signatures"]
+    assert signature["meaning"] == "rejected" and signature["reason"] == "sterility test positive"
+    page = bank.client.get(f"/lots/{drug_product['id']}").data.decode()
+    assert "<td>rejected</td><td>sterility test positive</td>" in page
+    assert bank.client.get("/api/v1/lots?state=rejected").json["items"][0]["signatures"][0]["reason"] == \
+        "sterility test positive"

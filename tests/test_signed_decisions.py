@@ -8,6 +8,7 @@ from tests.dispensing.helpers import enrolled_patient, order
 from tests.helpers import PASSWORD, count_audit
 from tests.monitoring.helpers import reading
 from tests.printing.helpers import new_template
+from tests.recalls.helpers import open_recall
 from tests.storage.helpers import boxes
 
 
@@ -28,6 +29,8 @@ def every_signable(bank, drug_product, units, tank, make_user):
                "deviations": deviation["id"], "excursion_flags": excursion["flags"][0]["id"],
                "users": _user_id(bank, "tech1"), "label_template_versions": new_template(bank, "cryovial")["id"],
                "eligibility_checklists": checklist_id, "doses": dose["id"]}
+    recall = open_recall(bank, f"lot:{drug_product['id']}")  # open: its units not yet accounted for
+    records["recalls"] = recall["recall"]["id"]
     bank.as_user("qa1")
     bank.excursion_id, bank.patient_id = excursion["id"], patient["id"]
     return records
@@ -47,7 +50,7 @@ def test_every_decision_is_refused_by_the_generic_endpoint_naming_its_operation(
     assert set(every_signable) == set(signable_types()), "a signable type has no record in this test"
     decisions = [(table, meaning, how) for table, model in signable_types().items()
                  for meaning, how in model.__decisions__.items()]
-    assert len(decisions) == 12
+    assert len(decisions) == 14
     signatures, entries = session.query(Signature).count(), count_audit(session)
     for table, meaning, how in decisions:
         response = _sign(bank.client, table, every_signable[table], meaning)

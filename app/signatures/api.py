@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.core import validators
 from app.core.permissions import requires
 
 from . import operations
@@ -29,4 +30,4 @@ class Signatures(MethodView):
         """Sign a record: the password is checked again at each signing (by a role the record's type names)."""
         record = operations.get_signable(data["record_type"], data["record_id"])
         signature = operations.sign(current_user, data["password"], data["meaning"], record, data["reason"])
-        return {"signature": signature, "content_changed": False}
+        return {"signature": signature, "reason": validators.optional_reason(data["reason"]), "content_changed": False}

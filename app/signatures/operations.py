@@ -14,6 +14,7 @@ A model may add ``signer_conflict(signer)``: why this signer may not sign about 
 
 import hashlib
 
+import orjson
 from flask import g, has_request_context
 from sqlalchemy import select
 
@@ -100,13 +101,26 @@ def sign(signer, password: str, meaning: str, record, reason: str | None = None)
     return _signatures(signer, password, meaning, [record], reason)[0]
 
 
-def _read(record_type: str, record_ids: list[int]) -> dict[int, list[Signature]]:
-    by_record: dict[int, list[Signature]] = {record_id: [] for record_id in record_ids}
-    for signature in db.session.scalars(select(Signature).where(Signature.record_type == record_type,
-                                                                 Signature.record_id.in_(record_ids))
-                                        .order_by(Signature.signed_at, Signature.id)):
-        by_record[signature.record_id].append(signature)
+def _read(record_type: str, record_ids: list[int]) -> dict[int, list[tuple[Signature, str | None]]]:
+    """The records' signatures, each with the reason given when it was signed (kept in its audit entry)."""
+    by_record: dict[int, list] = {record_id: [] for record_id in record_ids}
+    signatures = list(db.session.scalars(select(Signature).where(Signature.record_type == record_type,
+                                                                  Signature.record_id.in_(record_ids))
+                                         .order_by(Signature.signed_at, Signature.id)))
+    reasons = _reasons([signature.id for signature in signatures])
+    for signature in signatures:
+        by_record[signature.record_id].append((signature, reasons.get(signature.id)))
     return by_record
+
+
+def _reasons(signature_ids: list[int]) -> dict[int, str | None]:
+    if not signature_ids:
+        return {}
+    log = audit.audit_log.c
+    rows = db.session.execute(select(log.entity_id, log.payload).where(
+        log.entity_type == Signature.__tablename__, log.operation == "insert",
+        log.entity_id.in_([str(i) for i in signature_ids])))
+    return {int(entity_id): orjson.loads(bytes(payload)).get("reason") for entity_id, payload in rows}
 
 
 def preload_signatures(records) -> None:
@@ -130,7 +144,8 @@ def signatures_for(record) -> list[dict]:
     if not signatures:
         return []
     current = content_hash(record)
-    return [{"signature": s, "content_changed": s.content_hash != current} for s in signatures]
+    return [{"signature": s, "reason": reason, "content_changed": s.content_hash != current}
+            for s, reason in signatures]
 
 
 def signed_changes(records: list, signer, password: str, meaning: str, action: str, reason: str | None,

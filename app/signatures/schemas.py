@@ -29,6 +29,7 @@ class SignatureSchema(Schema):
     record_type = fields.String(attribute="signature.record_type")
     record_id = fields.Integer(attribute="signature.record_id")
     content_hash = fields.String(attribute="signature.content_hash")
+    reason = fields.String(allow_none=True, metadata={"description": "the reason given when it was signed"})
     content_changed = fields.Boolean(metadata={"description": "the record changed since it was signed"})
 
 
