@@ -59,6 +59,19 @@ class PseudonymousCode(fields.String):
         return checked(validators.pseudonymous_code, super()._deserialize(value, attr, data, **kwargs), attr or "code")
 
 
+class LotNumber(fields.String):
+    """A lot number: short enough for its vials' codes."""
+
+    def __init__(self, **kwargs):
+        low, high = validators.LOT_NUMBER_LENGTH
+        kwargs["metadata"] = {"pattern": validators.LOT_NUMBER, "minLength": low, "maxLength": high,
+                              "example": "DP-0001", **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return checked(validators.lot_number, super()._deserialize(value, attr, data, **kwargs), attr or "number")
+
+
 def Reason(max_length: int = 2000, **kwargs) -> Text:  # noqa: N802 (a field factory)
     """Why a record changes: at least 3 characters, several lines allowed."""
     return Text(max_length, min_length=3, multiline=True, **kwargs)

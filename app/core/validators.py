@@ -29,6 +29,10 @@ LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 #: person's name has none), stored upper-case, e.g. ASC-D001
 PSEUDONYMOUS_CODE = "^([A-Za-z0-9]+-)*[A-Za-z0-9]*[0-9]$"
 CODE_LENGTH = (3, 40)
+#: a lot number: letters, digits and '-', stored upper-case; at most 17 characters, so that its vials' codes (the
+#: number and a division, e.g. DP-0001-A0) keep within a unit code's 20
+LOT_NUMBER = "^[A-Za-z0-9-]+$"
+LOT_NUMBER_LENGTH = (3, 17)
 
 
 def refuse(field: str, message: str):
@@ -82,6 +86,15 @@ def pseudonymous_code(value: str, field: str = "code") -> str:
         refuse(field, f"a pseudonymous code is {low} to {high} letters and digits in groups joined by '-', ending "
                       "in a digit (e.g. ASC-D001), never a name")
     return value.upper()
+
+
+def lot_number(value: str, field: str = "number") -> str:
+    """A lot number (e.g. DP-0001), upper-cased."""
+    low, high = LOT_NUMBER_LENGTH
+    if not isinstance(value, str) or not low <= len(value.strip()) <= high \
+            or not re.fullmatch(LOT_NUMBER[1:-1], value.strip()):
+        refuse(field, f"a lot number is {low} to {high} letters, digits or '-' (its vials are coded number-division)")
+    return value.strip().upper()
 
 
 def bank_date(value: dt.date, field: str) -> dt.date:

@@ -67,7 +67,7 @@ def _product_code(code: str, kind: str) -> ProductCode:
 
 
 def _unique_number(number: str) -> str:
-    number = number.strip().upper()
+    number = validators.lot_number(number)
     if db.session.scalar(select(Lot.id).where(Lot.number == number)) is not None:
         raise RuleViolation(f"lot number {number} is already used")
     return number

@@ -2,15 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.fields import Decimal, Id, Integer, Moment, PastDateTime, Reason, Text
+from app.core.fields import Decimal, Id, Integer, LotNumber, Moment, PastDateTime, Reason, Text
 from app.core.pagination import PageQuerySchema
 from app.core.schemas import SigningSchema
 from app.signatures.schemas import Signatures
 
 from .models import KINDS, LOT_STATES
 
-_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$",
-                        error="3 to 40 letters, digits or '-'"))
+_number = LotNumber(required=True)
 _product_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z][0-9]{4}$",
                               error="a letter and 4 digits (ISBT 128 product code)"))
 

@@ -1,7 +1,7 @@
 """Lot rules: genealogy, pooling, processing steps with materials, consent withdrawal, product codes."""
 
 from app.lots.models import Lot, ProcessStep
-from tests.helpers import PASSWORD, audit_rows
+from tests.helpers import PASSWORD, audit_rows, count_audit
 
 STEP = {"step_type": "seeding", "equipment": "BSC-2", "started_at": "2026-04-01T09:00:00+02:00"}
 
@@ -68,6 +68,23 @@ def test_wrong_product_code_kind_and_duplicate_number(bank, session):
         "number": "t-0001", "kind": "culture_passage", "product_code": "S1002"})
     assert dup.status_code == 409 and "already used" in dup.json["message"]
     assert session.query(Lot).count() == before
+
+
+def test_a_lot_number_leaves_room_for_its_vials_codes(bank, session):
+    """A lot number has at most 17 characters: its vials are coded number-division within a unit code's 20."""
+    before, entries = session.query(Lot).count(), count_audit(session)
+    for number in ("DP-0001-WCB-EXP-01", "DP 0001", "D"):
+        refused = bank.client.post(f"/api/v1/lots/{bank.tissue['id']}/children", json={
+            "number": number, "kind": "culture_passage", "product_code": "S1002", "passage": 1})
+        assert refused.status_code == 422 and "3 to 17 letters, digits or '-'" in refused.json["message"], number
+    assert session.query(Lot).count() == before and count_audit(session) == entries
+    lot = bank.post(f"/api/v1/lots/{bank.tissue['id']}/children", {"number": "p1-wcb-exp01-0001", "kind":
+                                                                    "culture_passage", "product_code": "S1002",
+                                                                    "passage": 1})
+    assert lot["number"] == "P1-WCB-EXP01-0001"
+    vials = bank.post(f"/api/v1/lots/{lot['id']}/units", {"count": 2, "container_type": "cryovial",
+                                                          "volume_ml": "1.5", "cells": 25_000_000})
+    assert [v["barcode"] for v in vials] == ["P1-WCB-EXP01-0001-A0", "P1-WCB-EXP01-0001-B0"]
 
 
 def test_withdrawn_consent_blocks_further_processing(bank, session):
