@@ -34,6 +34,27 @@ def test_move_by_scanning_a_position(bank, tank, units, session):
     assert "Retrieve: scan the unit" in page and "Move: scan the target box or position" in page
 
 
+def test_a_whole_box_moves_by_scanning_the_rack_it_goes_into(bank, tank, units, session):
+    """The box page moves a box with its vials: the rack is scanned; a scan of anything else is refused in words and
+    moves nothing."""
+    first = boxes(tank)[0]
+    stored(bank, units[0], first)
+    racks = tank["children"]
+    assert len(racks) >= 2, "the tank fixture has one rack"
+    entries = count_audit(session)
+    refused = bank.client.post(f"/storage/boxes/{first['id']}/move", data={"rack": units[0]["barcode"]})
+    assert refused.status_code == 422 and "scan the rack the box goes into" in refused.get_data(as_text=True)
+    assert count_audit(session) == entries
+    moved = bank.client.post(f"/storage/boxes/{first['id']}/move", data={"rack": racks[1]["barcode"]})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/storage/boxes/{first['id']}")
+    session.expire_all()
+    assert session.get(StorageLocation, first["id"]).parent_id == racks[1]["id"]
+    unit = session.get(Unit, units[0]["id"])
+    assert unit.box_id == first["id"]  # the vial travelled with its box
+    page = bank.client.get(f"/storage/boxes/{first['id']}").get_data(as_text=True)
+    assert "moved" in page and racks[1]["name"] in page
+
+
 def test_destroy_needs_a_reason_and_the_unit_scanned(bank, units, session):
     before = count_audit(session)
     refused = bank.client.post(f"/units/{units[0]['id']}/destroy", data={"code": units[0]["barcode"], "reason": ""})
