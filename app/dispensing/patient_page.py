@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, PasswordField, StringField
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.errors import InvalidInput
@@ -14,6 +14,7 @@ from app.core.forms import validated
 from app.core.permissions import requires
 from app.extensions import db
 from app.patients import criteria, operations
+from app.patients.models import PATIENT_STATES
 
 from . import ordering, schedule
 from .models import Dose
@@ -52,7 +53,8 @@ def patient_page(patient_id: int):
     return render_template("dispensing/patient.html", patient=patient, form=form, config=criteria.current(),
                            checklist=operations.checklist_of(patient), blockers=operations.enrolment_blockers(patient),
                            today=dt.date.today(), slots=schedule.slots(patient), doses=doses.all(),
-                           follow_up=schedule.follow_up(patient), order_form=OrderForm())
+                           follow_up=schedule.follow_up(patient), order_form=OrderForm(),
+                           status_form=status_form(patient))
 
 
 @bp.route("/patients/<int:patient_id>/enrol", methods=["POST"])
@@ -61,6 +63,28 @@ def enrol(patient_id: int):
     validated(FlaskForm())
     patient = operations.change_status(operations.get_patient(patient_id), "enrolled", None)
     flash(f"Patient {patient.code} enrolled.", "success")
+    return redirect(url_for("patient.patient_page", patient_id=patient_id))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("New status", validators=[DataRequired()])
+    reason = StringField("Reason (required to withdraw)", validators=[Length(max=2000)])
+
+
+def status_form(patient) -> StatusForm:
+    """The patient's next statuses but enrolment (which has its own button, after the signed checklist)."""
+    form = StatusForm()
+    form.status.choices = [s for s in PATIENT_STATES.transitions[patient.status] if s != "enrolled"]
+    return form
+
+
+@bp.route("/patients/<int:patient_id>/status", methods=["POST"])
+@requires("patients.manage")
+def change_status(patient_id: int):
+    patient = operations.get_patient(patient_id)
+    form = validated(status_form(patient))
+    patient = operations.change_status(patient, form.status.data, form.reason.data or None)
+    flash(f"Patient {patient.code} is now {patient.status}.", "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))
 
 
