@@ -5,16 +5,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length
 
 from app.core.errors import NotFound, RuleViolation
-from app.core.forms import DecimalNumberField, validated
+from app.core.forms import DecimalNumberField, submitted, validated
 from app.core.permissions import requires
 from app.extensions import db
 from app.patients.models import Patient
 
 from . import checks, handover, ordering, preparation, worklists
 from .models import DISPENSED, PREPARED, Dose
+from .schemas import PrepareSchema
 
 bp = Blueprint("dispensing", __name__, template_folder="templates")
 
@@ -32,10 +33,11 @@ class DispenseForm(FlaskForm):
 
 
 class PrepareForm(FlaskForm):
-    post_thaw_cells = IntegerField("Post-thaw viable cells", validators=[DataRequired(), NumberRange(min=1)])
-    viability_pct = DecimalNumberField("Viability (%)", places=1,
-                                       validators=[DataRequired(), NumberRange(min=0, max=100)])
-    volume_ml = DecimalNumberField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
+    """The fields as drawn; what they take is PrepareSchema's (the API's), loaded by submitted()."""
+
+    post_thaw_cells = IntegerField("Post-thaw viable cells")
+    viability_pct = DecimalNumberField("Viability (%)", places=1)
+    volume_ml = DecimalNumberField("Volume (mL)", places=2)
 
 
 def _scanned_dose(code: str) -> Dose:
@@ -94,9 +96,8 @@ def prepare_page():
     dose = _scanned_dose(code) if code else None
     form = PrepareForm()
     if dose is not None and request.method == "POST":
-        validated(form)
-        preparation.prepare(dose, current_user, form.post_thaw_cells.data, form.viability_pct.data,
-                            form.volume_ml.data)
+        data = submitted(PrepareSchema())
+        preparation.prepare(dose, current_user, data["post_thaw_cells"], data["viability_pct"], data["volume_ml"])
         flash(f"Dose {dose.barcode} prepared; use before {dose.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
         return redirect(url_for("dispensing.prepare_page"))
     waiting = db.session.scalars(select(Dose).where(Dose.state.in_(("ordered", "allocated")))

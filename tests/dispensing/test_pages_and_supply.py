@@ -4,7 +4,7 @@ import datetime as dt
 
 from app.dispensing import supply
 from tests.dispensing.helpers import allocate, answers, enrolled_patient, new_patient, order, thaw_allocated
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, count_audit
 
 
 def _form(answers_: dict) -> dict:
@@ -32,8 +32,14 @@ def test_preparation_and_ward_pages_carry_a_dose_to_administration(bank, pharmac
     thaw_allocated(bank, allocate(bank, dose))
     bank.as_user("tech1")
     assert dose["barcode"] in bank.client.get("/pharmacy/prepare").get_data(as_text=True)
+    entries = count_audit(session)
+    for field, bad in (("viability_pct", "100.5"), ("volume_ml", "0"), ("post_thaw_cells", "19.5e6")):
+        refused = bank.client.post("/pharmacy/prepare", data={"code": dose["barcode"], "post_thaw_cells": "19500000",
+                                                              "viability_pct": "88.0", "volume_ml": "5.00", field: bad})
+        assert refused.status_code == 422 and field in refused.get_data(as_text=True), field  # the API's own rules
+    assert count_audit(session) == entries
     prepared = bank.client.post("/pharmacy/prepare", data={"code": dose["barcode"], "post_thaw_cells": "19500000",
-                                                            "viability_pct": "88.0", "volume_ml": "5.00"})
+                                                            "viability_pct": "88,0", "volume_ml": "5.00"})
     assert prepared.status_code == 302, prepared.get_data(as_text=True)[:500]
     bank.as_user("pharm1")
     dashboard = bank.client.get("/dashboard").get_data(as_text=True)
