@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.custody.models import CustodyEvent
 from app.dispensing.models import Dose, DoseAllocation
+from app.patients.models import Patient
 from app.signatures.models import Signature
 from tests.bankbuild import build_drug_product
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
@@ -64,4 +65,24 @@ def test_two_doses_reserve_one_vial(tmp_path):
             DoseAllocation.unit_id == vials[0]["id"])) == 1
         states = {world.scalar(select(Dose.state).where(Dose.id == d["id"])) for d in doses}
         assert states == {"allocated", "ordered"}
+        world.verify()
+
+
+def test_two_clinicians_end_one_patient_differently(tmp_path):
+    """One completes the trial, the other withdraws the patient at the same moment: the first to lock the patient
+    wins, the other is refused by the status table (a final status has no next), nothing of it written."""
+    with built(tmp_path, (*WARD, ("clin2", ["clinician"]))) as world:
+        bank = world.bank
+        patient = enrolled_patient(bank)
+        url = f"/api/v1/patients/{patient['id']}/status"
+        answers = race(world.database, [Call("clin1", "POST", url, {"status": "completed"}),
+                                        Call("clin2", "POST", url, {"status": "withdrawn",
+                                                                    "reason": "moved away"})],
+                       table="patients")
+        assert sorted(status for _, status, _ in answers) == [200, 409], answers
+        [winner] = [body for _, status, body in answers if status == 200]
+        [loser] = [body for _, status, body in answers if status == 409]
+        assert f"patient {patient['code']} is {winner['status']}" in loser["message"]
+        assert "nothing: it is final" in loser["message"]
+        assert world.scalar(select(Patient.status).where(Patient.id == patient["id"])) == winner["status"]
         world.verify()
