@@ -1,13 +1,12 @@
 """E2E fixtures: a live server on its own committed database per backend, and the system Chromium."""
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.e2e.serving import browser_page, serving
 from tests.helpers import BACKENDS, make_app, migrate
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,15 +30,10 @@ def live_server(request, tmp_path_factory):
     try:
         app = make_app(database, WTF_CSRF_ENABLED=True)
         migrate(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
-        thread.start()
         try:
-            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+            with serving(app, "e2e-live-server") as url:
+                yield LiveServer(app, url)
         finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
             with app.app_context():
                 db.engine.dispose()
     finally:
@@ -62,9 +56,5 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies) per test, its URLs relative to the live server."""
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with browser_page(browser, live_server.url) as fresh:
+        yield fresh

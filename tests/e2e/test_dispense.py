@@ -1,19 +1,15 @@
 """The pharmacist scans a dose and the wrong patient and sees the refusal; then the right patient, signs, and sees
 the dose dispensed, in Chromium, keyboard only."""
 
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from app.extensions import db
-from tests.bankbuild import Bank, build_bank, build_drug_product
-from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
 from tests.dispensing.helpers import enrolled_patient, prepared_dose
 from tests.e2e.helpers import fill_login
-from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate
-from tests.printing.helpers import set_expiry
+from tests.e2e.serving import browser_page, pharmacy_bank, serving
+from tests.helpers import BACKENDS, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -24,45 +20,18 @@ def pharmacy_server(request, tmp_path_factory):
     P-002 enrolled."""
     if request.param == "postgresql" and not POSTGRES_ADMIN_URL:
         pytest.skip(NO_POSTGRES)
-    database = create_database(request.param, tmp_path_factory.mktemp("pharmacy"))
-    app = make_app(database, WTF_CSRF_ENABLED=True)
-    migrate(app)
-    client = app.test_client()
-    bank = build_bank(Bank(client, lambda name: api_login(client, name)), lambda name, roles: create_user(app, name,
-                                                                                                          roles))
-    for name, role in (("pharm1", "pharmacist"), ("clin1", "clinician")):
-        create_user(app, name, [role])
-    lot = build_drug_product(bank)
-    set_expiry(bank, lot["id"])
-    bank.full_qc(lot["id"])
-    bank.as_user("qa2").release(lot["id"])
-    bank.as_user("tech1").post(f"/api/v1/lots/{lot['id']}/units", {"count": 2, "container_type": "cryovial",
-                                                                   "volume_ml": "1.5", "cells": 25_000_000})
-    first, second = enrolled_patient(bank, "P-001"), enrolled_patient(bank, "P-002")
-    dose = prepared_dose(bank, first)
-    client.post("/api/v1/auth/logout")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-pharmacy", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", dose, first, second
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
-        database.drop()
+    with pharmacy_bank(request.param, tmp_path_factory.mktemp("pharmacy")) as (app, bank, _):
+        first, second = enrolled_patient(bank, "P-001"), enrolled_patient(bank, "P-002")
+        dose = prepared_dose(bank, first)
+        bank.client.post("/api/v1/auth/logout")
+        with serving(app, "e2e-pharmacy") as url:
+            yield url, dose, first, second
 
 
 @pytest.fixture
 def pharmacy_page(browser, pharmacy_server):
-    context = browser.new_context(base_url=pharmacy_server[0], viewport={"width": 800, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with browser_page(browser, pharmacy_server[0], viewport={"width": 800, "height": 900}) as page:
+        yield page
 
 
 def scan(page: Page, label: str, code: str) -> None:
