@@ -4,10 +4,12 @@ from sqlalchemy import func, select
 
 from app.custody import places
 from app.custody.models import CustodyEvent
+from app.dispensing.models import Dose
 from app.donors.models import Donor, Procurement
 from app.extensions import db
 from app.lots.models import Lot
 from app.materials.models import MaterialLot
+from app.patients.models import Patient
 from app.qc.models import QcResult, SpecTest
 from app.signatures.models import Signature
 from app.storage import placewords
@@ -78,6 +80,21 @@ def units(ids) -> dict[int, dict]:
                    "container_type": r.container_type, "qc_sample": r.qc_sample,
                    "location": placewords.in_words(where.get(r.id), boxes, users)}
             for r in found}
+
+
+def doses(ids) -> dict[int, dict]:
+    query = select(Dose.id, Dose.barcode, Dose.dose_number, Dose.state, Dose.patient_id, Dose.lot_id,
+                   Dose.dispensed_at, Dose.administered_at)
+    return {r.id: {"label": f"dose {r.dose_number} {r.barcode}", "dose_number": r.dose_number, "state": r.state,
+                   "patient_id": r.patient_id, "lot_id": r.lot_id, "dispensed_at": _when(r.dispensed_at),
+                   "administered_at": _when(r.administered_at)}
+            for r in rows(query, Dose.id, ids)}
+
+
+def patients(ids) -> dict[int, dict]:
+    query = select(Patient.id, Patient.code, Patient.site, Patient.status)
+    return {r.id: {"label": f"patient {r.code}", "code": r.code, "site": r.site, "status": r.status}
+            for r in rows(query, Patient.id, ids)}
 
 
 def _result(r) -> str:

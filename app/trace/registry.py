@@ -1,6 +1,7 @@
 """The trace graph's node types and edge kinds, declared once: a new type is one NodeType and its edges here.
 
-An edge kind runs downstream, from a source (donor, material, parent lot) to a target (procurement, lot, unit):
+An edge kind runs downstream, from a source (donor, material, parent lot, vial, dose) to a target (procurement,
+lot, unit, dose, patient):
 a forward trace follows it from source to target, a backward trace from target to source. Evidence kinds (QC
 results, signatures) are leaves attached to a node: a backward trace gathers them for every node it reached and
 walks no further from them; a forward trace ignores them.
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 
+from app.dispensing.models import Dose, DoseAllocation
 from app.donors.models import Donor, Procurement
 from app.lots.models import Lot, LotParent, ProcessStep, StepMaterial
 from app.materials.models import MaterialLot
+from app.patients.models import Patient
 from app.qc.models import QcResult
 from app.signatures.models import Signature
 from app.storage.models import Unit
@@ -51,6 +54,8 @@ NODE_TYPES: dict[str, NodeType] = {t.name: t for t in (
     NodeType("material", MaterialLot, nodes.materials, ("materials_api.MaterialById", "material_id", "id")),
     NodeType("lot", Lot, nodes.lots, ("lots.lot", "lot_id", "id")),
     NodeType("unit", Unit, nodes.units, ("storage.unit_page", "unit_id", "id")),
+    NodeType("dose", Dose, nodes.doses, ("patient.patient_page", "patient_id", "patient_id")),
+    NodeType("patient", Patient, nodes.patients, ("patient.patient_page", "patient_id", "id")),
     NodeType("qc_result", QcResult, nodes.qc_results, ("lots.lot", "lot_id", "lot_id"), startable=False),
     NodeType("signature", Signature, nodes.signatures, ("lots.lot", "lot_id", "lot_id"), startable=False),
 )}
@@ -68,6 +73,12 @@ EDGE_KINDS: tuple[EdgeKind, ...] = (
                  ProcessStep, ProcessStep.id == StepMaterial.step_id).distinct(),
              StepMaterial.material_lot_id, ProcessStep.lot_id),
     EdgeKind("filled_into", "lot", "unit", lambda: select(Unit.lot_id, Unit.id), Unit.lot_id, Unit.id),
+    EdgeKind("allocated_to", "unit", "dose", lambda: select(DoseAllocation.unit_id, DoseAllocation.dose_id),
+             DoseAllocation.unit_id, DoseAllocation.dose_id),
+    EdgeKind("prepared_as", "dose", "unit",
+             lambda: select(Dose.id, Dose.syringe_unit_id).where(Dose.syringe_unit_id.is_not(None)),
+             Dose.id, Dose.syringe_unit_id),
+    EdgeKind("given_to", "dose", "patient", lambda: select(Dose.id, Dose.patient_id), Dose.id, Dose.patient_id),
     EdgeKind("tested_by", "lot", "qc_result", lambda: select(QcResult.lot_id, QcResult.id),
              QcResult.lot_id, QcResult.id, evidence=True),
     EdgeKind("signed_by", "lot", "signature",

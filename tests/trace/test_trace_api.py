@@ -107,7 +107,7 @@ def test_backward_from_the_other_branch_leaves_the_master_bank_out(branching, ba
 
 def test_bad_queries_are_refused_in_words(branching, bank):
     b = branching
-    for query, field in (("from=patient:1&direction=forward", "from"), ("from=lot:x&direction=forward", "from"),
+    for query, field in (("from=recall:1&direction=forward", "from"), ("from=lot:x&direction=forward", "from"),
                          ("from=lot:0&direction=forward", "from"), ("from=lot:99999999999&direction=forward", "from"),
                          (f"from=lot:{b.dp1['id']}&direction=sideways", "direction"), ("direction=forward", "from"),
                          (f"from=lot:{b.dp1['id']}", "direction")):

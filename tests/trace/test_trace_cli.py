@@ -22,7 +22,7 @@ def test_the_command_answers_what_the_api_answers(app, branching, bank):
 
 def test_the_command_refuses_a_bad_start_in_words(app, branching):
     runner = app.test_cli_runner()
-    bad = runner.invoke(args=["trace", "patient:1", "--direction", "forward"])
+    bad = runner.invoke(args=["trace", "recall:1", "--direction", "forward"])
     assert bad.exit_code == 2 and "must be <type>:<id> with type one of donor, procurement" in bad.output
     missing = runner.invoke(args=["trace", "lot:987654", "--direction", "forward"])
     assert missing.exit_code == 1 and "no lot with id 987654" in missing.output
