@@ -41,10 +41,6 @@ REQUIRED = ("reaction_type", "imputability", "expectedness", "cause", "correctiv
 LONG_TEXT = 4000
 
 
-def get_event(event_id: int) -> AdverseEvent:
-    return get_or_404(AdverseEvent, event_id, "adverse event")
-
-
 def get_case(case_id: int) -> BiovigilanceCase:
     return get_or_404(BiovigilanceCase, case_id, "biovigilance case")
 
@@ -55,8 +51,9 @@ def lock_case(case_id: int) -> BiovigilanceCase:
     return case if case is not None else get_case(case_id)
 
 
-def _doses(patient, dose_ids: list[int]) -> list[Dose]:
-    """The related doses: this patient's, administered; an unknown or foreign dose is refused naming it."""
+def _doses(patient, dose_ids: list[int], occurred_on: dt.date) -> list[Dose]:
+    """The related doses: this patient's, administered before the event; an unknown or foreign dose is refused
+    naming it."""
     found = {d.id: d for d in db.session.scalars(select(Dose).where(Dose.id.in_(set(dose_ids))))} if dose_ids else {}
     for dose_id in dose_ids:
         dose = found.get(dose_id)
@@ -65,6 +62,10 @@ def _doses(patient, dose_ids: list[int]) -> list[Dose]:
         if dose.state != ADMINISTERED:
             raise RuleViolation(f"dose {dose.barcode} is {dose.state}: an adverse reaction or event relates to an "
                                 "administered dose")
+        given = dose.administered_at.astimezone(site_zone()).date()
+        if occurred_on < given:
+            validators.refuse("occurred_on", f"{occurred_on.isoformat()} is before dose {dose.barcode} was "
+                                             f"administered ({given.isoformat()})")
     return [found[dose_id] for dose_id in sorted(set(dose_ids))]
 
 
@@ -112,7 +113,7 @@ def record_event(patient, actor, kind: str, occurred_on: dt.date, description: s
     description = validators.text(description, "description", LONG_TEXT, min_length=3, multiline=True)
     if outcome == DEATH and seriousness == NON_SERIOUS:
         validators.refuse("seriousness", "an event ending in death is serious: fatal")
-    doses = _doses(patient, dose_ids)
+    doses = _doses(patient, dose_ids, occurred_on)
     event = AdverseEvent(patient_id=patient.id, kind=kind, occurred_on=occurred_on, aware_on=aware_on,
                          description=description, seriousness=seriousness, outcome=outcome, reported_by_id=actor.id,
                          reported_at=utcnow())

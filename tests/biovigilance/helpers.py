@@ -1,6 +1,7 @@
 """Biovigilance test helpers: an administered dose, an event recorded through the API, and what a refusal leaves."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -21,13 +22,18 @@ def administered(bank, code: str = "P-001") -> tuple[dict, dict]:
     return patient, dose
 
 
+def site_today() -> dt.date:
+    """Today at the site (the tests' time zone, Europe/Paris): what the date rules compare with."""
+    return dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
 def days_ago(days: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    return (site_today() - dt.timedelta(days=days)).isoformat()
 
 
 def record(bank, patient: dict, dose_ids=(), expect: int = 201, **body) -> dict:
     bank.as_user("clin1")
-    payload = {"kind": "reaction", "occurred_on": days_ago(2), "aware_on": days_ago(1), "description": DESCRIPTION,
+    payload = {"kind": "reaction", "occurred_on": days_ago(0), "aware_on": days_ago(0), "description": DESCRIPTION,
                "seriousness": "hospitalisation", "outcome": "recovered", "dose_ids": list(dose_ids), **body}
     return bank.post(f"/api/v1/patients/{patient['id']}/adverse-events", payload, expect=expect)
 

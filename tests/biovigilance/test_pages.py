@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.biovigilance.models import BiovigilanceCase
-from tests.biovigilance.helpers import DESCRIPTION, administered, days_ago, record, written
+from tests.biovigilance.helpers import DESCRIPTION, administered, days_ago, record, site_today, written
 from tests.biovigilance.test_submission import ASSESSMENT
 from tests.helpers import PASSWORD
 
@@ -17,18 +17,18 @@ def test_a_clinician_records_a_serious_event_from_the_patient_page(bank, drug_pr
     assert 'id="adverse-event-form"' in html and f'name="dose_ids" value="{dose["id"]}"' in html
     assert "No adverse reaction or event recorded." in html
     url = f"{page}/adverse-events"
-    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    future = (site_today() + dt.timedelta(days=2)).isoformat()
     before = written(session)
     refused = bank.client.post(url, data={"kind": "reaction", "occurred_on": future, "description": DESCRIPTION,
                                           "seriousness": "fatal", "outcome": "death", "dose_ids": str(dose["id"])},
                                headers={"Referer": page})
     assert refused.status_code == 422 and "is in the future" in refused.text and DESCRIPTION in refused.text
     assert written(session) == before
-    done = bank.client.post(url, data={"kind": "reaction", "occurred_on": days_ago(1), "description": DESCRIPTION,
+    done = bank.client.post(url, data={"kind": "reaction", "occurred_on": days_ago(0), "description": DESCRIPTION,
                                        "seriousness": "fatal", "outcome": "death", "dose_ids": str(dose["id"])})
     case = session.scalar(select(BiovigilanceCase))
     assert done.status_code == 302 and done.headers["Location"] == f"/biovigilance/{case.id}"
-    assert case.due_on == dt.date.today() + dt.timedelta(days=7)
+    assert case.due_on == site_today() + dt.timedelta(days=7)
     shown = bank.client.get(f"/biovigilance/{case.id}").text
     for text in (case.report_id, drug_product["din"], case.due_on.isoformat(), dose["barcode"], 'id="submit-form"'):
         assert text in shown, text
