@@ -48,6 +48,9 @@ class Config:
         #: owner connection for migrations; on PostgreSQL the app's own role cannot alter tables
         self.MIGRATION_DATABASE_URL = _env("CELLBANK_MIGRATION_DATABASE_URL", self.SQLALCHEMY_DATABASE_URI)
         self.FIN = _env("CELLBANK_FIN", "A9999")
+        #: the reporting establishment named on biovigilance notifications, and the trial's EU number (SUSAR reports)
+        self.FACILITY_NAME = _env("CELLBANK_FACILITY_NAME", "Cell therapy unit, Rennes university hospital (demo)")
+        self.EU_TRIAL_NUMBER = _env("CELLBANK_EU_TRIAL_NUMBER", "2026-500000-00-00")
         #: ISBT 128 collection type printed in product codes (V: volunteer allogeneic donation)
         self.ISBT_COLLECTION_TYPE = _env("CELLBANK_ISBT_COLLECTION_TYPE", "V")
         #: EU Single European Code on tissue labels: country and tissue establishment code (demo values by default)

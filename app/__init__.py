@@ -59,6 +59,8 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import api as auth_api
     from app.auth import throttle
     from app.auth import views as auth_views
+    from app.biovigilance import api as biovigilance_api
+    from app.biovigilance import views as biovigilance_views
     from app.dispensing import api as doses_api
     from app.dispensing import patient_page
     from app.dispensing import views as dispensing_views
@@ -100,13 +102,13 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth_api, signatures_api, audit_api, donors_api, materials_api, lots_api, qc_api, release_api,
                    storage_api, shipments_api, monitoring_api, printing_api, label_files, trace_api, patients_api,
-                   doses_api, fhir_api, recalls_api):
+                   doses_api, fhir_api, recalls_api, biovigilance_api):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     for module in (web_views, auth_views, signatures_views, audit_views, donors_views, lots_views, lots_record,
                    materials_views, qc_views, release_views, shipments_views, storage_views, lot_units, storage_actions,
                    monitoring_views, printing_views, trace_views, patients_views, patient_page, dispensing_views,
-                   worklists_views, finder_views, recalls_views):
+                   worklists_views, finder_views, recalls_views, biovigilance_views):
         app.register_blueprint(module.bp)
     throttle.protect_logins(app)
 

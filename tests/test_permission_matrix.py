@@ -31,6 +31,9 @@ class MatrixBank(SeededBank):
             create_user(self.app, USERS[role], [role])
         patient = enrolled_patient(self.bank)
         dose = order(self.bank, patient)
+        event = self.bank.as_user("clin1").post(f"/api/v1/patients/{patient['id']}/adverse-events", {
+            "kind": "event", "occurred_on": "2026-11-30", "description": "fall on the ward",
+            "seriousness": "disability", "outcome": "serious sequelae"})
         bank = self.bank.as_user("tech1")
         shipment = bank.post("/api/v1/shipments", {"unit_ids": [bank.units[0]["id"]], "destination": "CHU Nantes",
                                                    "shipper": "SHIP-0001"})  # the QC sample in hand
@@ -53,6 +56,7 @@ class MatrixBank(SeededBank):
             "template_id": template["id"], "version_id": template["versions"][0]["id"],
             "printer_id": self._json("/api/v1/printers")["items"][0]["id"], "patient_id": patient["id"],
             "dose_id": dose["id"], "recall_id": recall["recall"]["id"],
+            "case_id": event["case"]["id"],
         }
         self.client.post("/api/v1/auth/logout")
         self.headers = {role: {"Authorization": f"Bearer {self.token(USERS[role])}"} for role in ROLES}

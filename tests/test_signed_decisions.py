@@ -8,7 +8,6 @@ from tests.dispensing.helpers import enrolled_patient, order
 from tests.helpers import PASSWORD, count_audit
 from tests.monitoring.helpers import reading
 from tests.printing.helpers import new_template
-from tests.recalls.helpers import open_recall
 from tests.storage.helpers import boxes
 
 
@@ -19,6 +18,9 @@ def every_signable(bank, drug_product, units, tank, make_user):
     patient = enrolled_patient(bank)
     checklist_id = bank.client.get(f"/api/v1/patients/{patient['id']}/eligibility").json["checklist"]["id"]
     dose = order(bank, patient)
+    event = bank.post(f"/api/v1/patients/{patient['id']}/adverse-events", {
+        "kind": "event", "occurred_on": "2026-11-30", "description": "fall on the ward", "seriousness": "disability",
+        "outcome": "serious sequelae"})
     bank.as_user("tech1")
     bank.post(f"/api/v1/units/{units[0]['id']}/store", {"box_id": boxes(tank)[0]["id"]}, expect=200)
     reading(bank, tank, "-130")
@@ -28,10 +30,12 @@ def every_signable(bank, drug_product, units, tank, make_user):
     records = {"lots": drug_product["id"], "donors": bank.donor["id"], "material_lots": bank.material["id"],
                "deviations": deviation["id"], "excursion_flags": excursion["flags"][0]["id"],
                "users": _user_id(bank, "tech1"), "label_template_versions": new_template(bank, "cryovial")["id"],
-               "eligibility_checklists": checklist_id, "doses": dose["id"]}
-    recall = open_recall(bank, f"lot:{drug_product['id']}")  # open: its units not yet accounted for
-    records["recalls"] = recall["recall"]["id"]
+               "eligibility_checklists": checklist_id, "doses": dose["id"],
+               "biovigilance_cases": event["case"]["id"]}
     bank.as_user("qa1")
+    recall = bank.post("/api/v1/recalls", {"target": f"lot:{drug_product['id']}", "reason": "sterility failure",
+                                            "password": PASSWORD})
+    records["recalls"] = recall["recall"]["id"]
     bank.excursion_id, bank.patient_id = excursion["id"], patient["id"]
     return records
 
@@ -50,7 +54,7 @@ def test_every_decision_is_refused_by_the_generic_endpoint_naming_its_operation(
     assert set(every_signable) == set(signable_types()), "a signable type has no record in this test"
     decisions = [(table, meaning, how) for table, model in signable_types().items()
                  for meaning, how in model.__decisions__.items()]
-    assert len(decisions) == 14
+    assert len(decisions) == 15
     signatures, entries = session.query(Signature).count(), count_audit(session)
     for table, meaning, how in decisions:
         response = _sign(bank.client, table, every_signable[table], meaning)

@@ -24,6 +24,8 @@ RULES = {
     "uq_custody_events_unit_id": "a unit's custody events follow one another",
     "uq_temperature_readings_storage_unit_id": "one reading per storage unit and instant",
     "uq_excursion_flags_excursion_id": "a unit is flagged once per excursion",
+    "uq_biovigilance_cases_report_id": "a biovigilance report id is given once: another case took it at the same "
+                                       "moment, record the event again",
 }
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
 

@@ -84,6 +84,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recalls.open": (QA,),                       # signed recall of a donor, procurement, lot or material lot
     "recalls.dispose": STAFF,                    # record what was done with a recalled unit (scan)
     "recalls.close": (QA,),                      # signed closure once every unit is accounted for
+    "biovigilance.record": (CLINICIAN,),         # record an adverse reaction or event (a serious one opens a case)
+    "biovigilance.manage": (QA, CLINICIAN),      # the case list, the assessment (with a reason), signed submission
 }
 
 #: endpoints served by Flask and flask-smorest themselves, which carry no decorator of ours

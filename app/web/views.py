@@ -29,6 +29,7 @@ def localtime(moment) -> str:
 MENU = (("web.dashboard", "Dashboard"), ("donors.donors", "Donors"), ("lots.lots", "Lots"),
         ("materials.materials", "Materials"), ("qc.specifications", "Specifications"), ("storage.tree", "Storage"),
         ("trace.trace_page", "Trace"), ("recalls.recalls_page", "Recalls"),
+        ("biovigilance.cases_page", "Biovigilance"),
         ("shipments.shipments_page", "Shipments"), ("storage.thaw_page", "Thaw"),
         ("monitoring.temperature_page", "Temperature"), ("monitoring.excursions_page", "Excursions"),
         ("printing.templates_page", "Labels"), ("printing.history_page", "Prints"),

@@ -9,6 +9,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from app.core.permissions import ROLES
+from tests.dispensing.helpers import enrolled_patient
 from tests.helpers import PASSWORD
 from tests.storage.helpers import boxes
 
@@ -49,6 +50,10 @@ def busy_bank(bank, units, tank, drug_product, make_user):
     bank.post(f"/api/v1/lots/{drug_product['id']}/deviations", {"description": "cap loose on one vial"})
     bank.as_user("qa1").post("/api/v1/recalls", {"target": f"lot:{drug_product['id']}", "reason": "sterility failure",
                                                  "password": PASSWORD})
+    patient = enrolled_patient(bank)
+    bank.as_user("clin1").post(f"/api/v1/patients/{patient['id']}/adverse-events", {
+        "kind": "event", "occurred_on": "2026-11-30", "description": "fall on the ward", "seriousness": "disability",
+        "outcome": "serious sequelae"})
     return bank
 
 

@@ -1,0 +1,84 @@
+"""Biovigilance pages: recording an event on the patient's page, the list of cases, a case with its assessment form
+and its signed submission."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.core.forms import submitted
+from app.core.pagination import page_args, paginate
+from app.core.permissions import requires
+from app.patients.operations import get_patient
+
+from . import operations
+from .models import EXPECTEDNESS, IMPUTABILITY, KINDS, OUTCOMES, SERIOUSNESS
+from .schemas import AdverseEventCreateSchema, CaseEditSchema, CaseQuerySchema, CaseSubmitSchema
+
+bp = Blueprint("biovigilance", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def adverse_events_of(patient) -> list:
+    """The patient's adverse reactions and events, for the patient's page."""
+    return operations.events_of(patient)
+
+
+@bp.app_context_processor
+def choices() -> dict:
+    """The choices of the biovigilance forms, as (value, words) pairs."""
+    pairs = {name: [(value, value) for value in values] for name, values in (
+        ("seriousness", SERIOUSNESS), ("outcomes", OUTCOMES), ("imputability", IMPUTABILITY),
+        ("expectedness", EXPECTEDNESS))}
+    return {"biovigilance_choices": {"kinds": [(kind, f"adverse {kind}") for kind in KINDS], **pairs}}
+
+
+def _dose_ids() -> list:
+    """The ticked doses, as the API's JSON would carry them (a non-number is left for the schema to refuse)."""
+    return [int(value) if value.strip().isdigit() else value for value in request.form.getlist("dose_ids")]
+
+
+@bp.route("/patients/<int:patient_id>/adverse-events", methods=["POST"])
+@requires("biovigilance.record")
+def record_event(patient_id: int):
+    patient = get_patient(patient_id)
+    data = submitted(AdverseEventCreateSchema(), dose_ids=_dose_ids())
+    event = operations.record_event(patient, current_user, **data)
+    if event.case is None:
+        flash(f"Adverse {event.kind} recorded on patient {patient.code}.", "success")
+        return redirect(url_for("patient.patient_page", patient_id=patient.id, _anchor="adverse-events"))
+    flash(f"Serious adverse {event.kind} recorded: case {event.case.report_id} is open, due "
+          f"{event.case.due_on.isoformat()}.", "success")
+    return redirect(url_for("biovigilance.case_page", case_id=event.case.id))
+
+
+@bp.route("/biovigilance")
+@requires("biovigilance.manage")
+def cases_page():
+    query = page_args(CaseQuerySchema)
+    return render_template("biovigilance/list.html", page=paginate(operations.cases(query["state"]), query))
+
+
+@bp.route("/biovigilance/<int:case_id>")
+@requires("read")
+def case_page(case_id: int):
+    case = operations.get_case(case_id)
+    return render_template("biovigilance/case.html", case=case, patient=get_patient(case.event.patient_id),
+                           missing=operations.missing(case))
+
+
+@bp.route("/biovigilance/<int:case_id>/edit", methods=["POST"])
+@requires("biovigilance.manage")
+def edit(case_id: int):
+    data = submitted(CaseEditSchema())
+    reason = data.pop("reason")
+    case = operations.edit_case(operations.get_case(case_id), data, reason)
+    flash(f"Case {case.report_id} updated.", "success")
+    return redirect(url_for("biovigilance.case_page", case_id=case_id))
+
+
+@bp.route("/biovigilance/<int:case_id>/submit", methods=["POST"])
+@requires("biovigilance.manage")
+def submit(case_id: int):
+    data = submitted(CaseSubmitSchema())
+    case = operations.submit_case(operations.get_case(case_id), current_user, data["password"], data.get("reason"))
+    flash(f"Case {case.report_id} submitted.", "success")
+    return redirect(url_for("biovigilance.case_page", case_id=case_id))
