@@ -24,9 +24,9 @@ def register_extensions(app: Flask) -> None:
 
     from app.auth import throttle
     from app.auth.loading import name_request_actor, require_password_changed
-    from app.core import etags, headers, input_guard, transaction, versioning
+    from app.core import etags, headers, i18n, input_guard, transaction, versioning
     from app.core.database import configure_engine
-    from app.extensions import api, csrf, db, login_manager, migrate
+    from app.extensions import api, babel, csrf, db, login_manager, migrate
 
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -35,6 +35,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    i18n.compile_catalogues()
+    babel.init_app(app, default_locale=app.config["LOCALE"], default_translation_directories=str(i18n.TRANSLATIONS),
+                   locale_selector=i18n.select_locale)
     api.init_app(app)
     audit.install(Session)
     versioning.install(Session)

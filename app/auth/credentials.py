@@ -5,6 +5,7 @@ unknown, the password wrong, or the account locked or deactivated: neither the a
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 
 import audit
 from app.core.errors import AuthenticationFailed, Forbidden, RuleViolation
@@ -90,7 +91,7 @@ def logout(user: User) -> None:
 def verify_signer(user: User, password: str) -> None:
     """Re-check the signer's password at each signing; a wrong one counts toward lockout."""
     if user.must_change_password:
-        raise Forbidden(f"{MUST_CHANGE}: a password an administrator set cannot sign")
+        raise Forbidden(_("%(must_change)s: a password an administrator set cannot sign", must_change=MUST_CHANGE))
     check_credentials(user.username, password, purpose="signature")
     if user.failed_logins:
         with audit.action(db.session, "auth.signature_password_ok", "password verified at signing"):
@@ -103,7 +104,7 @@ def change_password(user: User, current: str, new: str) -> User:
     check_credentials(user.username, current, purpose="password change")
     check_password_rules(new)
     if password_matches(user.password_hash, new):
-        raise RuleViolation("the new password must differ from the current one")
+        raise RuleViolation(_("the new password must differ from the current one"))
     with audit.action(db.session, "user.password_change", "changed by its owner"):
         user.password_hash = hash_password(new)
         user.failed_logins = 0

@@ -31,6 +31,8 @@ class User(UserMixin, Versioned, db.Model):
     #: set when an administrator chose the password; its owner must change it before doing anything else
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the user's language for pages and messages (config.LOCALES); none: the site's (CELLBANK_LOCALE)
+    locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", order_by="ApiToken.id")
 

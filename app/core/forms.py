@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from marshmallow import EXCLUDE, ValidationError, fields
@@ -78,8 +79,8 @@ def decimal_point(text: str) -> str:
 class SignatureForm(PageForm):
     """Password re-entry for an e-signature, with an optional reason."""
 
-    password = PasswordField("Your password", validators=[DataRequired()])
-    reason = StringField("Reason / comment", validators=[Length(max=2000)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    reason = StringField(_l("Reason / comment"), validators=[Length(max=2000)])
 
 
 def validated(form):

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from flask import has_app_context
+from flask_babel import gettext as _
 
 from .errors import InvalidInput
 
@@ -33,7 +34,7 @@ CODE_LENGTH = (3, 40)
 
 def refuse(field: str, message: str):
     """Raise the 422 of one field, its message naming the field."""
-    raise InvalidInput(f"{field}: {message}", {field: [message]})
+    raise InvalidInput(_("%(field)s: %(message)s", field=field, message=message), {field: [message]})
 
 
 def check_characters(value: str, field: str) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -22,7 +23,7 @@ bp = Blueprint("patient", __name__, template_folder="templates")
 
 
 class ChecklistForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 def _answers_from(form) -> dict:
@@ -65,10 +66,10 @@ def enrol(patient_id: int):
 
 
 class OrderForm(FlaskForm):
-    dose_number = IntegerField("Dose number", validators=[DataRequired(), NumberRange(min=1, max=3)])
-    planned_date = DateField("Planned date", validators=[DataRequired()])
-    prescribed_cells = IntegerField("Prescribed cells", validators=[DataRequired(), NumberRange(min=1, max=10**12)])
-    override_reason = StringField("Override reason (outside the window)", validators=[Length(max=2000)])
+    dose_number = IntegerField(_l("Dose number"), validators=[DataRequired(), NumberRange(min=1, max=3)])
+    planned_date = DateField(_l("Planned date"), validators=[DataRequired()])
+    prescribed_cells = IntegerField(_l("Prescribed cells"), validators=[DataRequired(), NumberRange(min=1, max=10**12)])
+    override_reason = StringField(_l("Override reason (outside the window)"), validators=[Length(max=2000)])
 
 
 @bp.route("/patients/<int:patient_id>/doses", methods=["POST"])

@@ -1,6 +1,7 @@
 """Pages: the pharmacy's two-scan dispense, the preparation of a dose, the ward's administrations."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -28,14 +29,14 @@ def dispensing_work() -> dict:
 class DispenseForm(FlaskForm):
     dose_code = HiddenField(validators=[DataRequired(), Length(max=100)])
     patient_code = HiddenField(validators=[DataRequired(), Length(max=100)])
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 class PrepareForm(FlaskForm):
-    post_thaw_cells = IntegerField("Post-thaw viable cells", validators=[DataRequired(), NumberRange(min=1)])
-    viability_pct = DecimalNumberField("Viability (%)", places=1,
+    post_thaw_cells = IntegerField(_l("Post-thaw viable cells"), validators=[DataRequired(), NumberRange(min=1)])
+    viability_pct = DecimalNumberField(_l("Viability (%)"), places=1,
                                        validators=[DataRequired(), NumberRange(min=0, max=100)])
-    volume_ml = DecimalNumberField("Volume (mL)", places=2, validators=[DataRequired(), NumberRange(min=0.01)])
+    volume_ml = DecimalNumberField(_l("Volume (mL)"), places=2, validators=[DataRequired(), NumberRange(min=0.01)])
 
 
 def _scanned_dose(code: str) -> Dose:
@@ -130,7 +131,7 @@ def _patients(doses) -> dict:
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 @bp.route("/doses/<int:dose_id>/allocate", methods=["POST"])

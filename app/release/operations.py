@@ -1,5 +1,6 @@
 """Release and rejection with an e-signature; release only when every rule holds."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import validators
@@ -86,7 +87,7 @@ def reject(lot: Lot, signer, password: str, reason: str) -> Lot:
     """QA rejects a lot that is in process or in quarantine."""
     reason = validators.reason(reason)
     if lot.state not in ("in_process", "quarantine"):
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: it cannot be rejected")
+        raise RuleViolation(_("lot %(number)s is %(state)s: it cannot be rejected", number=lot.number, state=lot.state))
     return _decide(lot, signer, password, REJECT, "rejected", reason)
 
 

@@ -2,6 +2,7 @@
 thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
@@ -26,13 +27,13 @@ bp = Blueprint("storage", __name__, template_folder="templates")
 
 
 class PlaceForm(PageForm):
-    scan = StringField("Scan", validators=[DataRequired(message="scan a code"), Length(max=200)])
+    scan = StringField(_l("Scan"), validators=[DataRequired(message="scan a code"), Length(max=200)])
     box_id = HiddenField()
     position = HiddenField()
 
 
 class ThawForm(PageForm):
-    code = StringField("Scan the unit to thaw", validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Scan the unit to thaw"), validators=[DataRequired(), Length(max=200)])
 
 
 def _box(box_id) -> StorageLocation:

@@ -1,0 +1,68 @@
+"""The users' language: the locale of each request, its catalogues compiled when stale, numbers and times by locale.
+
+The French catalogue (app/translations/fr/LC_MESSAGES/messages.po) is the source; its .mo is generated, never
+committed: compiled at app start when missing or older than the .po (written atomically, so workers may race).
+"""
+
+import datetime as dt
+import decimal
+import os
+import tempfile
+from pathlib import Path
+
+from babel import dates, numbers
+from babel.messages import mofile, pofile
+from flask import current_app
+from flask_babel import get_locale
+from flask_login import current_user
+
+from config import LOCALES
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+#: how each language writes a time: English keeps ISO 8601's order, French its own day/month/year
+DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm:ss zzz", "fr": "dd/MM/yyyy HH:mm:ss zzz"}
+
+
+def select_locale() -> str:
+    """The user's own choice, else the site's (CELLBANK_LOCALE)."""
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    return chosen if chosen in LOCALES else current_app.config["LOCALE"]
+
+
+def current_locale() -> str:
+    """The language of this request ("en" outside one)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
+    """Compile each messages.po whose messages.mo is missing or older; returns the .mo files written."""
+    written = []
+    for source in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        target = source.with_suffix(".mo")
+        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        with source.open("rb") as po:
+            catalogue = pofile.read_po(po, locale=source.parent.parent.name)
+        handle, temporary = tempfile.mkstemp(dir=source.parent, suffix=".mo.tmp")
+        with os.fdopen(handle, "wb") as mo:
+            mofile.write_mo(mo, catalogue)
+        os.replace(temporary, target)
+        written.append(target)
+    return written
+
+
+def format_number(value) -> str:
+    """A Decimal or integer as people of this locale write it: no exponent, every significant decimal, no grouping
+    (codes and counts are read digit by digit); a decimal comma in French."""
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        value = value.normalize()
+    return numbers.format_decimal(value, format="0.###", locale=current_locale(), decimal_quantization=False)
+
+
+def format_moment(moment: dt.datetime, zone) -> str:
+    """An aware time shown in `zone` the way this locale writes it."""
+    locale = current_locale()
+    return dates.format_datetime(moment, DATETIME_PATTERNS[locale], tzinfo=zone, locale=locale)
