@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,7 +59,7 @@ class User(UserMixin, Versioned, db.Model):
 
     def signer_conflict(self, signer) -> str | None:
         """Why this signer may not sign about this account: nobody approves or reviews their own."""
-        return "nobody signs an approval or review of their own account" if signer.id == self.id else None
+        return _("nobody signs an approval or review of their own account") if signer.id == self.id else None
 
     def signed_content(self) -> dict:
         """What a signature on this account vouches for."""

@@ -91,7 +91,7 @@ def _keep_an_admin(actor: User, user: User) -> None:
 @guarded("users.manage")
 def set_roles(actor: User, user: User, roles, reason: str) -> User:
     reason = validators.reason(reason)
-    _refuse_own_account(actor, user, "an administrator cannot change their own roles; another administrator must")
+    _refuse_own_account(actor, user, _("an administrator cannot change their own roles; another administrator must"))
     role_string = _role_string(roles)
     if ADMIN in user.role_set and ADMIN not in role_string.split(","):
         _keep_an_admin(actor, user)
@@ -103,7 +103,7 @@ def set_roles(actor: User, user: User, roles, reason: str) -> User:
 @guarded("users.manage")
 def deactivate(actor: User, user: User, reason: str) -> User:
     reason = validators.reason(reason)
-    _refuse_own_account(actor, user, "an administrator cannot deactivate their own account")
+    _refuse_own_account(actor, user, _("an administrator cannot deactivate their own account"))
     if not user.active:
         raise RuleViolation(_("%(username)s is already deactivated", username=user.username))
     if ADMIN in user.role_set:
@@ -138,7 +138,7 @@ def unlock(user: User, reason: str) -> User:
 @guarded("users.manage")
 def reset_password(actor: User, user: User, new: str, reason: str) -> User:
     """An administrator sets a new initial password, with a reason; its owner must change it before anything else."""
-    _refuse_own_account(actor, user, "change your own password with your current one, not as an administrator")
+    _refuse_own_account(actor, user, _("change your own password with your current one, not as an administrator"))
     check_password_rules(new)
     reason = validators.reason(reason)
     with audit.action(db.session, "user.password_reset", reason):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -35,7 +36,7 @@ def _assessed_on(form) -> dt.date:
     try:
         return dt.date.fromisoformat(form.get("assessed_on", ""))
     except ValueError:
-        raise InvalidInput("assessed_on: give the date as YYYY-MM-DD", {"assessed_on": ["a date"]}) from None
+        raise InvalidInput(_("assessed_on: give the date as YYYY-MM-DD"), {"assessed_on": [_("a date")]}) from None
 
 
 @bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
@@ -47,7 +48,8 @@ def patient_page(patient_id: int):
         validated(form)
         checklist = operations.assess_eligibility(patient, current_user, form.password.data,
                                                   _answers_from(request.form), _assessed_on(request.form))
-        flash(f"Checklist signed: patient {patient.code} is {checklist.outcome}.", "success")
+        flash(_("Checklist signed: patient %(code)s is %(outcome)s.", code=patient.code, outcome=checklist.outcome),
+              "success")
         return redirect(url_for("patient.patient_page", patient_id=patient.id))
     doses = db.session.scalars(select(Dose).where(Dose.patient_id == patient.id).order_by(Dose.dose_number, Dose.id))
     return render_template("dispensing/patient.html", patient=patient, form=form, config=criteria.current(),
@@ -61,7 +63,7 @@ def patient_page(patient_id: int):
 def enrol(patient_id: int):
     validated(FlaskForm())
     patient = operations.change_status(operations.get_patient(patient_id), "enrolled", None)
-    flash(f"Patient {patient.code} enrolled.", "success")
+    flash(_("Patient %(code)s enrolled.", code=patient.code), "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))
 
 
@@ -78,5 +80,6 @@ def order_dose(patient_id: int):
     form = validated(OrderForm())
     dose = ordering.order(operations.get_patient(patient_id), current_user, form.dose_number.data,
                           form.planned_date.data, form.prescribed_cells.data, form.override_reason.data or None)
-    flash(f"Dose {dose.dose_number} ordered ({dose.barcode}).", "success")
+    flash(_("Dose %(dose_number)s ordered (%(barcode)s).", dose_number=dose.dose_number, barcode=dose.barcode),
+          "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 
 import audit
 from app.core.errors import InvalidInput, RuleViolation
@@ -38,9 +39,11 @@ def post_thaw_problems(dose: Dose, cells: int, viability_pct: Decimal) -> list[s
 def _require_thawed(units: list[Unit], now) -> None:
     for unit in units:
         if unit.state != "thawed":
-            raise RuleViolation(f"vial {unit.barcode} is {unit.state}: thaw it before preparing the dose")
+            raise RuleViolation(_("vial %(barcode)s is %(state)s: thaw it before preparing the dose",
+                                  barcode=unit.barcode, state=unit.state))
         if unit.thaw_expires_at is not None and unit.thaw_expires_at <= now:
-            raise RuleViolation(f"vial {unit.barcode} expired after thaw at {unit.thaw_expires_at:%Y-%m-%d %H:%M} UTC")
+            raise RuleViolation(_("vial %(barcode)s expired after thaw at %(thaw_expires_at)s UTC",
+                                  barcode=unit.barcode, thaw_expires_at=format(unit.thaw_expires_at, "%Y-%m-%d %H:%M")))
         require_unflagged(unit, "preparing a dose")
 
 
@@ -50,8 +53,9 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
     dose = lock_dose(dose.id)
     require_next(dose, PREPARED)
     if post_thaw_cells < 1 or not Decimal(0) <= viability_pct <= Decimal(100) or volume_ml <= 0:
-        raise InvalidInput("cells, viability (0-100 %) and volume must be positive",
-                           {"post_thaw_cells": ["positive"], "viability_pct": ["0 to 100"], "volume_ml": ["positive"]})
+        raise InvalidInput(_("cells, viability (0-100 %) and volume must be positive"),
+                           {"post_thaw_cells": [_("positive")], "viability_pct": [_("0 to 100")],
+                            "volume_ml": [_("positive")]})
     units, now = allocated_units(dose), utcnow()
     _require_thawed(units, now)
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):

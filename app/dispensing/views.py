@@ -1,6 +1,7 @@
 """Pages: the pharmacy's two-scan dispense, the preparation of a dose, the ward's administrations."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -42,7 +43,7 @@ class PrepareForm(FlaskForm):
 def _scanned_dose(code: str) -> Dose:
     dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
     if dose is None:
-        raise NotFound(f"no dose has the code {code.strip()!r}")
+        raise NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
     return dose
 
 
@@ -69,7 +70,8 @@ def dispense_page():
             return render_template("dispensing/dispense.html", stage="verdict", dose=dose, form=form,
                                    refusal=error.message.removeprefix("dispense refused: ")), 409
         patient = db.session.get(Patient, dose.patient_id)
-        flash(f"Dose {dose.barcode} (dose {dose.dose_number}) dispensed to the ward for patient {patient.code}.",
+        flash(_("Dose %(barcode)s (dose %(dose_number)s) dispensed to the ward for patient %(code)s.",
+                barcode=dose.barcode, dose_number=dose.dose_number, code=patient.code),
               "success")
         return redirect(url_for("dispensing.dispense_page"))
     dose_code, patient_code = request.args.get("dose_code", "").strip(), request.args.get("patient_code", "").strip()
@@ -98,7 +100,8 @@ def prepare_page():
         validated(form)
         preparation.prepare(dose, current_user, form.post_thaw_cells.data, form.viability_pct.data,
                             form.volume_ml.data)
-        flash(f"Dose {dose.barcode} prepared; use before {dose.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
+        flash(_("Dose %(barcode)s prepared; use before %(expires_at)s UTC.", barcode=dose.barcode,
+                expires_at=format(dose.expires_at, "%Y-%m-%d %H:%M")), "success")
         return redirect(url_for("dispensing.prepare_page"))
     waiting = db.session.scalars(select(Dose).where(Dose.state.in_(("ordered", "allocated")))
                                  .order_by(Dose.planned_date, Dose.id)).all()
@@ -121,7 +124,7 @@ def ward_page():
 def administer(dose_id: int):
     validated(FlaskForm())
     dose = handover.administer(ordering.get_dose(dose_id), current_user)
-    flash(f"Dose {dose.barcode} recorded as administered intrathecally.", "success")
+    flash(_("Dose %(barcode)s recorded as administered intrathecally.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))
 
 
@@ -141,7 +144,8 @@ def allocate(dose_id: int):
     validated(FlaskForm())
     dose = ordering.get_dose(dose_id)
     allocations = ordering.allocate(dose, current_user)
-    flash(f"Dose {dose.barcode}: {len(allocations)} vial(s) reserved; thaw them, then prepare.", "success")
+    flash(_("Dose %(barcode)s: %(len)s vial(s) reserved; thaw them, then prepare.", barcode=dose.barcode,
+            len=len(allocations)), "success")
     return redirect(url_for("dispensing.prepare_page", code=dose.barcode))
 
 
@@ -150,7 +154,7 @@ def allocate(dose_id: int):
 def return_dose(dose_id: int):
     form = validated(ReasonForm())
     dose = handover.return_dose(ordering.get_dose(dose_id), current_user, form.reason.data)
-    flash(f"Dose {dose.barcode} returned to the pharmacy.", "success")
+    flash(_("Dose %(barcode)s returned to the pharmacy.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))
 
 
@@ -159,5 +163,5 @@ def return_dose(dose_id: int):
 def destroy(dose_id: int):
     form = validated(ReasonForm())
     dose = handover.destroy(ordering.get_dose(dose_id), current_user, form.reason.data)
-    flash(f"Dose {dose.barcode} destroyed.", "success")
+    flash(_("Dose %(barcode)s destroyed.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))

@@ -239,8 +239,9 @@ def flag_refusal(unit: Unit, doing: str) -> str | None:
     if not flags:
         return None
     excursion = flags[0].excursion
-    return (f"unit {unit.barcode} is flagged by excursion {excursion.id} ({describe(excursion)}): "
-            f"{doing} is not allowed until QA assesses it")
+    return _("unit %(barcode)s is flagged by excursion %(excursion)s (%(excursion_text)s): %(doing)s is not allowed "
+             "until QA assesses it", barcode=unit.barcode, excursion=excursion.id, excursion_text=describe(excursion),
+             doing=doing)
 
 
 def require_unflagged(unit: Unit, doing: str) -> None:

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,7 +77,7 @@ class TemplateVersion(Versioned, db.Model):
 
     def signer_conflict(self, signer) -> str | None:
         if signer.id == self.author_id:
-            return "the author of a label template version cannot approve it: another QA person signs"
+            return _("the author of a label template version cannot approve it: another QA person signs")
         return None
 
     def signed_content(self) -> dict:
