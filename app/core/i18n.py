@@ -19,8 +19,9 @@ from flask_login import current_user
 from config import LOCALES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-#: how each language writes a time: English keeps ISO 8601's order, French its own day/month/year
-DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm:ss zzz", "fr": "dd/MM/yyyy HH:mm:ss zzz"}
+#: how each language writes a time: English keeps ISO 8601's order, French its own day/month/year (the zone's
+#: abbreviation, CET or CEST, is the time zone database's in both: CLDR has none for it)
+DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm:ss", "fr": "dd/MM/yyyy HH:mm:ss"}
 
 
 def select_locale() -> str:
@@ -63,6 +64,7 @@ def format_number(value) -> str:
 
 
 def format_moment(moment: dt.datetime, zone) -> str:
-    """An aware time shown in `zone` the way this locale writes it."""
+    """An aware time shown in `zone` the way this locale writes it, with the zone's abbreviation."""
     locale = current_locale()
-    return dates.format_datetime(moment, DATETIME_PATTERNS[locale], tzinfo=zone, locale=locale)
+    shown = dates.format_datetime(moment, DATETIME_PATTERNS[locale], tzinfo=zone, locale=locale)
+    return f"{shown} {moment.astimezone(zone).tzname()}"
