@@ -53,11 +53,13 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
     return written
 
 
-def format_number(value) -> str:
-    """A Decimal or integer as people of this locale write it: no exponent, every significant decimal, no grouping
-    (codes and counts are read digit by digit); a decimal comma in French."""
+def format_number(value, places: int | None = None) -> str:
+    """A Decimal or integer as people of this locale write it: no exponent, every significant decimal (or exactly
+    `places` of them: -196.0 °C), no grouping (codes and counts are read digit by digit); a decimal comma in French."""
     if value is None:
         return ""
+    if places is not None:
+        return numbers.format_decimal(value, format="0." + "0" * places if places else "0", locale=current_locale())
     if isinstance(value, decimal.Decimal):
         value = value.normalize()
     return numbers.format_decimal(value, format="0.###", locale=current_locale(), decimal_quantization=False)

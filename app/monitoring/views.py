@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import DecimalNumberField, PageForm, SignatureForm, validated
+from app.core.i18n import format_number
 from app.core.lookup import by_id
 from app.core.permissions import requires
 from app.core.timezones import site_zone
@@ -50,8 +51,8 @@ class ImportForm(PageForm):
 @bp.app_template_filter("temperature_range")
 def temperature_range(record) -> str:
     """The acceptable range of a storage unit (or of an excursion's storage unit when it opened), in words."""
-    low, high = ("…" if value is None else value for value in (record.min_temp_c, record.max_temp_c))
-    return f"{low} to {high} °C"
+    low, high = ("…" if value is None else format_number(value, 1) for value in (record.min_temp_c, record.max_temp_c))
+    return _("%(low)s to %(high)s °C", low=low, high=high)
 
 
 @bp.route("/excursions")

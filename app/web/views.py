@@ -63,6 +63,7 @@ def field_id(action: str, name: str) -> str:
 
 
 @bp.app_template_filter("number")
-def number(value) -> str:
-    """A Decimal or integer as people write it: no exponent, no trailing zeros (2.5E+2 -> 250), the locale's comma."""
-    return i18n.format_number(value)
+def number(value, places: int | None = None) -> str:
+    """A Decimal or integer as people write it: no exponent, no trailing zeros (2.5E+2 -> 250) unless `places` are
+    asked for, the locale's decimal comma."""
+    return i18n.format_number(value, places)
