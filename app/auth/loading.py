@@ -52,7 +52,7 @@ def require_password_changed():
     if request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
         return None
     if wants_json():
-        raise Forbidden(_("%(must_change)s (POST /api/v1/me/password)", must_change=MUST_CHANGE))
+        raise Forbidden(_("%(must_change)s (POST /api/v1/me/password)", must_change=_(MUST_CHANGE)))
     return redirect(url_for("auth.own_password"))
 
 

@@ -157,7 +157,7 @@ def user_roles(user_id: int):
 
 
 def _invalid(form) -> DomainError:
-    return InvalidInput("invalid input: " + describe(form.errors), form.errors)
+    return InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
 
 
 @bp.app_template_global("person")

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -86,7 +87,7 @@ class SignatureForm(PageForm):
 def validated(form):
     """The form if it validates, else a 422 naming every problem."""
     if not form.validate_on_submit():
-        raise InvalidInput("invalid input: " + describe(form.errors), form.errors)
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
     return form
 
 
@@ -115,4 +116,4 @@ def submitted(schema, local_times: tuple[str, ...] = (), **extra) -> dict:
     try:
         return schema.load(data, unknown=EXCLUDE)
     except ValidationError as error:
-        raise InvalidInput("invalid input: " + describe(error.messages), error.messages) from None
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(error.messages)), error.messages) from None

@@ -24,6 +24,11 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm:ss", "fr": "dd/MM/yyyy HH:mm:ss"}
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for translation, translate later")
+    """Mark a constant message for the catalogue; whoever shows it translates it with gettext."""
+    return message
+
+
 def select_locale() -> str:
     """The user's own choice, else the site's (CELLBANK_LOCALE)."""
     chosen = getattr(current_user, "locale", None) if current_user else None

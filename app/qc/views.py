@@ -55,7 +55,7 @@ def oos_deviation(result_id: int) -> Deviation | None:
 def record(lot_id: int):
     result = operations.record_result(get_lot(lot_id), current_user,
                                       submitted(QcResultCreateSchema(), ("performed_at",)))
-    _announce(result, "recorded")
+    _announce(result, _("recorded"))
     return redirect(url_for("lots.lot", lot_id=lot_id, _anchor=f"qc-{result.id}"))
 
 
@@ -64,7 +64,7 @@ def record(lot_id: int):
 def correct(result_id: int):
     result = operations.correct_result(operations.get_result(result_id), current_user,
                                        submitted(QcCorrectionSchema(), ("performed_at",)))
-    _announce(result, "corrected")
+    _announce(result, _("corrected"))
     return redirect(url_for("lots.lot", lot_id=result.lot_id, _anchor=f"qc-{result.id}"))
 
 

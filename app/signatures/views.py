@@ -30,7 +30,7 @@ def user_sign(user_id: int):
     form = SignForm()
     form.meaning.choices = list(user.__attestations__)
     if not form.validate_on_submit():
-        raise InvalidInput("invalid input: " + describe(form.errors), form.errors)
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
     operations.sign(current_user, form.password.data, form.meaning.data, user)
     flash(_("Signed: %(data)s.", data=form.meaning.data), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))

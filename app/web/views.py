@@ -12,6 +12,8 @@ from app.core.permissions import requires
 from app.core.refusals import kept_input
 from app.core.timezones import site_zone
 
+from . import terms
+
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
 
 
@@ -54,6 +56,9 @@ def index():
 @requires("account.own")
 def dashboard():
     return render_template("web/dashboard.html")
+
+
+bp.add_app_template_filter(terms.term, "term")
 
 
 @bp.app_template_filter("field_id")

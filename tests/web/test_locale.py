@@ -117,3 +117,12 @@ def test_the_api_translates_messages_only(client, admin):
     assert answer.json["message"].startswith("l'identifiant 'admin1' est déjà pris")
     [me] = [user for user in client.get("/api/v1/users").json["items"] if user["username"] == "admin1"]
     assert me["roles"] == ["admin"] and me["active"] is True
+
+
+def test_states_and_kinds_are_words_of_the_page_and_values_of_the_api(bank):
+    choose_french(bank.client)
+    page = bank.client.get("/lots").get_data(as_text=True)
+    assert "<td>tissu</td>" in page and ">en cours de fabrication<" in page
+    assert '<option value="in_process"' in page  # the filter still sends the value
+    [lot] = bank.client.get("/api/v1/lots").json["items"]
+    assert (lot["kind"], lot["state"]) == ("tissue", "in_process")
