@@ -28,11 +28,12 @@ def post_thaw_problems(dose: Dose, cells: int, viability_pct: Decimal) -> list[s
     tolerance = Decimal(current_app.config.get("DOSE_CELL_TOLERANCE_PCT", 10)) / 100
     problems = []
     if viability_pct < minimum:
-        problems.append(f"post-thaw viability {viability_pct} % is below the {minimum} % the specification requires")
+        problems.append(_("post-thaw viability %(viability_pct)s %% is below the %(minimum)s %% the specification "
+                          "requires", viability_pct=viability_pct, minimum=minimum))
     low, high = dose.prescribed_cells * (1 - tolerance), dose.prescribed_cells * (1 + tolerance)
     if not low <= cells <= high:
-        problems.append(f"{cells} cells are outside ±{tolerance * 100:.0f} % of the {dose.prescribed_cells} "
-                        "prescribed")
+        problems.append(_("%(cells)s cells are outside ±%(value)s %% of the %(prescribed_cells)s prescribed",
+                          cells=cells, value=format(tolerance * 100, ".0f"), prescribed_cells=dose.prescribed_cells))
     return problems
 
 
@@ -59,7 +60,8 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
     units, now = allocated_units(dose), utcnow()
     _require_thawed(units, now)
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):
-        raise RuleViolation("the dose fails its post-thaw checks: " + "; ".join(problems), {"unmet": problems})
+        raise RuleViolation(_("the dose fails its post-thaw checks: %(problems)s", problems="; ".join(problems)),
+                            {"unmet": problems})
     expires_at = min(u.thaw_expires_at for u in units)
     lot = db.session.get(Lot, units[0].lot_id)
     # the syringe is a product of its own: a division no lot or unit of its DIN and product code holds

@@ -70,7 +70,7 @@ def eligibility_problems(donor: Donor) -> list[str]:
     problems = unmet_requirements(donor.screening_tests, [p.collected_at.date() for p in donor.procurements],
                                   config["DONOR_REQUIRED_MARKERS"], config["SEROLOGY_RETEST_DAYS"])
     if donor.consent_withdrawn:
-        problems.insert(0, "consent was withdrawn")
+        problems.insert(0, _("consent was withdrawn"))
     return problems
 
 
@@ -79,7 +79,8 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
     """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
     reason = validators.optional_reason(reason)
     if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
-        raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
+        raise RuleViolation(_("donor cannot be declared eligible: %(problems)s", problems="; ".join(problems)),
+                            {"unmet": problems})
     eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
     signed_change(donor, signer, password, meaning, "donor.eligibility_decision", reason,
                   {"eligibility": eligibility}, "eligibility_signature_id")

@@ -101,8 +101,8 @@ def derive_lot(parents: list[Lot], data: dict) -> Lot:
         raise InvalidInput(_("a derived lot needs at least one parent"), {"parent_ids": [_("empty")]})
     dins = {p.din for p in parents}
     if len(dins) > 1:
-        raise RuleViolation("parents come from different donations (DINs " + ", ".join(sorted(dins)) + "): pooling "
-                            "is not supported")
+        raise RuleViolation(_("parents come from different donations (DINs %(dins)s): pooling is not supported",
+                              dins=", ".join(sorted(dins))))
     for parent in parents:
         if parent.state in CLOSED_STATES:
             raise RuleViolation(_("parent lot %(number)s is %(state)s", number=parent.number, state=parent.state))

@@ -134,8 +134,9 @@ def parse(text: str) -> list[Line]:
     _already_recorded(lines, parsed)
     if parsed.errors:
         numbered = sorted(parsed.errors.items(), key=lambda item: int(item[0].split()[1]))[:MAX_ERRORS]
-        raise InvalidInput("the file was refused, nothing was recorded: "
-                           + "; ".join(f"{where}: {messages[0]}" for where, messages in numbered), dict(numbered))
+        raise InvalidInput(_("the file was refused, nothing was recorded: %(problems)s",
+                             problems="; ".join(f"{where}: {messages[0]}" for where, messages in numbered)),
+                           dict(numbered))
     return lines
 
 

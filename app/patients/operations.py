@@ -111,8 +111,8 @@ def change_status(patient: Patient, status: str, reason: str | None, on: dt.date
     changes = {"status": status}
     if status == ENROLLED:
         if problems := enrolment_blockers(patient):
-            raise RuleViolation(f"patient {patient.code} cannot be enrolled: " + "; ".join(problems),
-                                {"unmet": problems})
+            raise RuleViolation(_("patient %(code)s cannot be enrolled: %(problems)s", code=patient.code,
+                                  problems="; ".join(problems)), {"unmet": problems})
         changes["enrolled_on"] = on or dt.date.today()
         if changes["enrolled_on"] < checklist_of(patient).assessed_on:
             raise RuleViolation(_("enrolment comes after the eligibility assessment"))

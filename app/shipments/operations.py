@@ -57,7 +57,8 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
     problems = [f"missing: {units_by_id[i].barcode}" for i in missing]
     problems += [f"unexpected: {units_by_id[i].barcode}" for i in unexpected]
     if problems and resolution is None:
-        raise RuleViolation("receipt blocked until resolved with a reason: " + "; ".join(problems),
+        raise RuleViolation(_("receipt blocked until resolved with a reason: %(problems)s",
+                              problems="; ".join(problems)),
                             {"missing": missing, "unexpected": unexpected})
     with audit.action(db.session, "shipment.receive", resolution or "every unit scanned"):
         shipment.received_by_id, shipment.received_at = receiver.id, utcnow()
