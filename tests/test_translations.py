@@ -6,13 +6,18 @@
   label given to the page-field macros, goes through gettext; text outside ``_()`` fails.
 """
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from app.core.i18n import compile_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "app" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -80,3 +85,15 @@ def test_the_template_check_finds_hard_coded_text():
     assert unwrapped('{{ f.input(action, "reason", "Reason") }}') == ["macro label at 3"]
     assert unwrapped("<p>{{ _('Lot %(n)s', n=lot.number) }} · {% if x %}°{% endif %}</p>") == []
     assert len(TEMPLATES) >= 56
+
+
+def test_a_catalogue_is_compiled_when_missing_or_stale_and_left_alone_otherwise(tmp_path):
+    shutil.copytree(CATALOGUE.parent.parent.parent, tmp_path, dirs_exist_ok=True)
+    compiled = tmp_path / "fr" / "LC_MESSAGES" / "messages.mo"
+    compiled.unlink(missing_ok=True)
+    assert compile_catalogues(tmp_path) == [compiled]
+    assert compile_catalogues(tmp_path) == []
+    source = compiled.with_suffix(".po")
+    os.utime(source, (compiled.stat().st_mtime + 10,) * 2)
+    assert compile_catalogues(tmp_path) == [compiled]
+    assert Translations.load(tmp_path, ["fr"]).gettext("Dashboard") == "Tableau de bord"
