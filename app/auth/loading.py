@@ -58,6 +58,9 @@ def require_password_changed():
 
 def start_session(user: User) -> None:
     """Open a fresh server session for this user; its cookie ends at logout, idle timeout or lifetime."""
+    # the user itself: logged in as the current_user proxy, current_user would name itself and never resolve (a
+    # crash as soon as anything, such as choosing the page's language, reads it again in the same request)
+    user = getattr(user, "_get_current_object", lambda: user)()
     sessions.start(user)
     login_user(user)
     session.permanent = True
