@@ -42,13 +42,15 @@ def register_extensions(app: Flask) -> None:
     audit.install(Session)
     versioning.install(Session)
     # Order matters. Before each request: the input guard, the login throttle (its own connection, before the
-    # request's transaction begins), who is acting, the password-change gate, the If-Match check. After it, in
-    # reverse: the commit or rollback, then the throttle's count of a refused login, then the security headers.
+    # request's transaction begins), who is acting, the request's language, the password-change gate, the If-Match
+    # check. After it, in reverse: the commit or rollback, then the throttle's count of a refused login, then the
+    # security headers.
     headers.init_app(app)
     app.before_request(input_guard.check_request)
     throttle.init_app(app)
     transaction.init_app(app)
     app.before_request(name_request_actor)
+    app.before_request(i18n.choose_locale)
     app.before_request(require_password_changed)
     etags.init_app(app)
     with app.app_context():

@@ -15,6 +15,7 @@ from babel.messages import mofile, pofile
 from flask import current_app
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from config import LOCALES
 
@@ -30,9 +31,16 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for transla
 
 
 def select_locale() -> str:
-    """The user's own choice, else the site's (CELLBANK_LOCALE)."""
-    chosen = getattr(current_user, "locale", None) if current_user else None
+    """The user's own choice, else the site's (CELLBANK_LOCALE). Read from the user as loaded, never from the
+    database: an error handler may ask while the request's transaction is failed (a lost race)."""
+    state = inspect(current_user._get_current_object(), raiseerr=False) if current_user else None
+    chosen = state.dict.get("locale") if state is not None else None
     return chosen if chosen in LOCALES else current_app.config["LOCALE"]
+
+
+def choose_locale() -> None:
+    """Before each request, once its user is known: the request's language, kept for the whole request."""
+    get_locale()
 
 
 def current_locale() -> str:
