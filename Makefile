@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench zpl-renderer
+.PHONY: install run test lint bench zpl-renderer translations
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# Developers: extract every message of the code and templates (babel.cfg), merge them into the French catalogue
+# (new ones come with an empty msgstr for the translator; tests/test_translations.py fails until each is translated)
+# and compile it. The app compiles a stale catalogue itself at start, so `make run` needs none of this.
+POT := build/messages.pot
+translations: install
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k gettext --no-location --sort-output --omit-header -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d app/translations --no-fuzzy-matching --ignore-obsolete -w 120
+	$(BIN)/pybabel compile -d app/translations
 
 lint: install
 	$(BIN)/ruff check .

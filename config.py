@@ -12,6 +12,18 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+#: the languages of the pages and messages (app/translations holds each one's catalogue but English's)
+LOCALES = ("en", "fr")
+
+
+def _locale() -> str:
+    """CELLBANK_LOCALE, the site's language for whoever chose none: a language we have, or the app does not start."""
+    locale = _env("CELLBANK_LOCALE", "en")
+    if locale not in LOCALES:
+        raise ValueError(f"CELLBANK_LOCALE={locale!r} is not a language of the cell bank: use {' or '.join(LOCALES)}")
+    return locale
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Return CELLBANK_SECRET_KEY, or a key generated once into instance/secret_key."""
     if key := os.environ.get("CELLBANK_SECRET_KEY"):
@@ -65,6 +77,8 @@ class Config:
         self.POST_THAW_VIABILITY_MIN_PCT = int(_env("CELLBANK_POST_THAW_VIABILITY_MIN_PCT", "70"))
         self.DOSE_CELL_TOLERANCE_PCT = int(_env("CELLBANK_DOSE_CELL_TOLERANCE_PCT", "10"))
         self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
+        #: the pages' language for users who chose none (each user may choose theirs)
+        self.LOCALE = _locale()
         self.DEMO_PASSWORD = _env("CELLBANK_DEMO_PASSWORD", "demo-password-2026")
         #: a session idle this long ends (held on the server, app.auth.sessions)
         self.IDLE_TIMEOUT_MINUTES = int(_env("CELLBANK_IDLE_TIMEOUT_MINUTES", "15"))

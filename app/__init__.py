@@ -24,9 +24,9 @@ def register_extensions(app: Flask) -> None:
 
     from app.auth import throttle
     from app.auth.loading import name_request_actor, require_password_changed
-    from app.core import etags, headers, input_guard, states, transaction, versioning
+    from app.core import etags, headers, i18n, input_guard, states, transaction, versioning
     from app.core.database import configure_engine
-    from app.extensions import api, csrf, db, login_manager, migrate
+    from app.extensions import api, babel, csrf, db, login_manager, migrate
 
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -35,18 +35,23 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    i18n.compile_catalogues()
+    babel.init_app(app, default_locale=app.config["LOCALE"], default_translation_directories=str(i18n.TRANSLATIONS),
+                   locale_selector=i18n.select_locale)
     api.init_app(app)
     audit.install(Session)
     versioning.install(Session)
     states.install(Session)
     # Order matters. Before each request: the input guard, the login throttle (its own connection, before the
-    # request's transaction begins), who is acting, the password-change gate, the If-Match check. After it, in
-    # reverse: the commit or rollback, then the throttle's count of a refused login, then the security headers.
+    # request's transaction begins), who is acting, the request's language, the password-change gate, the If-Match
+    # check. After it, in reverse: the commit or rollback, then the throttle's count of a refused login, then the
+    # security headers.
     headers.init_app(app)
     app.before_request(input_guard.check_request)
     throttle.init_app(app)
     transaction.init_app(app)
     app.before_request(name_request_actor)
+    app.before_request(i18n.choose_locale)
     app.before_request(require_password_changed)
     etags.init_app(app)
     with app.app_context():

@@ -1,5 +1,6 @@
 """Unbound extension objects; create_app binds them."""
 
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +28,4 @@ migrate = Migrate()
 api = CellBankApi()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()

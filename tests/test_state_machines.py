@@ -72,7 +72,7 @@ def test_a_new_record_must_start_in_a_first_state(session, drug_product):
     lot = session.get(Lot, drug_product["id"])
     session.add(Unit(barcode="U-STATE-1", lot_id=lot.id, division="A0", container_type="cryovial",
                      volume_ml=1, cells=1, state="dispensed"))
-    with pytest.raises(RuleViolation, match="a new unit starts in_storage or prepared, not dispensed"):
+    with pytest.raises(RuleViolation, match="a new unit starts in storage or prepared, not dispensed"):
         session.flush()
     session.rollback()
 

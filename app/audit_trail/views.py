@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from app.core.errors import InvalidInput, describe
 from app.core.permissions import requires
@@ -23,7 +24,7 @@ def trail():
             raw[key] = _with_site_zone(raw[key])
     errors = AuditQuerySchema().validate(raw)
     if errors:
-        raise InvalidInput("invalid filter: " + describe(errors), errors)
+        raise InvalidInput(_("invalid filter: %(errors)s", errors=describe(errors)), errors)
     query = AuditQuerySchema().load(raw)
     return render_template("audit_trail/trail.html", result=operations.search(query), filters=raw,
                            choices=operations.choices())

@@ -5,9 +5,11 @@ unknown, the password wrong, or the account locked or deactivated: neither the a
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 
 import audit
 from app.core.errors import AuthenticationFailed, Forbidden, RuleViolation
+from app.core.i18n import N_
 from app.core.permissions import ANONYMOUS, guarded
 from app.core.transaction import on_rollback
 from app.core.types import utcnow
@@ -20,7 +22,7 @@ from .passwords import hash_password, needs_rehash, password_matches
 
 LOGIN_REFUSED = ("login refused: wrong username or password, or the account is locked or deactivated "
                  "(5 failed attempts lock an account until an administrator unlocks it)")
-MUST_CHANGE = "change the password an administrator set for you before doing anything else"
+MUST_CHANGE = N_("change the password an administrator set for you before doing anything else")
 
 
 def _register_failure(username: str, purpose: str, reason: str) -> None:
@@ -90,7 +92,7 @@ def logout(user: User) -> None:
 def verify_signer(user: User, password: str) -> None:
     """Re-check the signer's password at each signing; a wrong one counts toward lockout."""
     if user.must_change_password:
-        raise Forbidden(f"{MUST_CHANGE}: a password an administrator set cannot sign")
+        raise Forbidden(_("%(must_change)s: a password an administrator set cannot sign", must_change=_(MUST_CHANGE)))
     check_credentials(user.username, password, purpose="signature")
     if user.failed_logins:
         with audit.action(db.session, "auth.signature_password_ok", "password verified at signing"):
@@ -103,7 +105,7 @@ def change_password(user: User, current: str, new: str) -> User:
     check_credentials(user.username, current, purpose="password change")
     check_password_rules(new)
     if password_matches(user.password_hash, new):
-        raise RuleViolation("the new password must differ from the current one")
+        raise RuleViolation(_("the new password must differ from the current one"))
     with audit.action(db.session, "user.password_change", "changed by its owner"):
         user.password_hash = hash_password(new)
         user.failed_logins = 0

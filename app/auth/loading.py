@@ -1,6 +1,7 @@
 """Who is making this request: a live server session or a personal Bearer token; name them to the audit trail."""
 
 from flask import redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.core.errors import AuthenticationFailed, Forbidden, LoginRequired, wants_json
@@ -31,7 +32,7 @@ def load_user_from_bearer_token(request) -> User | None:
         return None
     user = user_for_token(header.removeprefix("Bearer ").strip())
     if user is None:
-        raise AuthenticationFailed("the Bearer token is unknown, revoked, or its user is deactivated or locked")
+        raise AuthenticationFailed(_("the Bearer token is unknown, revoked, or its user is deactivated or locked"))
     return user
 
 
@@ -51,12 +52,15 @@ def require_password_changed():
     if request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
         return None
     if wants_json():
-        raise Forbidden(f"{MUST_CHANGE} (POST /api/v1/me/password)")
+        raise Forbidden(_("%(must_change)s (POST /api/v1/me/password)", must_change=_(MUST_CHANGE)))
     return redirect(url_for("auth.own_password"))
 
 
 def start_session(user: User) -> None:
     """Open a fresh server session for this user; its cookie ends at logout, idle timeout or lifetime."""
+    # the user itself: logged in as the current_user proxy, current_user would name itself and never resolve (a
+    # crash as soon as anything, such as choosing the page's language, reads it again in the same request)
+    user = getattr(user, "_get_current_object", lambda: user)()
     sessions.start(user)
     login_user(user)
     session.permanent = True

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,8 @@ class User(UserMixin, Versioned, db.Model):
     #: set when an administrator chose the password; its owner must change it before doing anything else
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the user's language for pages and messages (config.LOCALES); none: the site's (CELLBANK_LOCALE)
+    locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", order_by="ApiToken.id")
 
@@ -56,7 +59,7 @@ class User(UserMixin, Versioned, db.Model):
 
     def signer_conflict(self, signer) -> str | None:
         """Why this signer may not sign about this account: nobody approves or reviews their own."""
-        return "nobody signs an approval or review of their own account" if signer.id == self.id else None
+        return _("nobody signs an approval or review of their own account") if signer.id == self.id else None
 
     def signed_content(self) -> dict:
         """What a signature on this account vouches for."""

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -38,9 +39,9 @@ def revoke_token(user: User, token_id: int, reason: str) -> ApiToken:
     reason = validators.reason(reason)
     token = db.session.get(ApiToken, token_id) if 1 <= token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
-        raise NotFound(f"you have no token with id {token_id}")
+        raise NotFound(_("you have no token with id %(token_id)s", token_id=token_id))
     if token.revoked_at is not None:
-        raise RuleViolation("this token is already revoked")
+        raise RuleViolation(_("this token is already revoked"))
     with audit.action(db.session, "token.revoke", reason):
         token.revoked_at = utcnow()
     return token

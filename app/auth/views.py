@@ -1,6 +1,8 @@
 """Pages: login, logout, user administration."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
@@ -9,7 +11,16 @@ from app.core.permissions import requires
 from app.extensions import db
 
 from . import credentials, operations
-from .forms import LoginForm, OwnPasswordForm, PasswordResetForm, ReasonForm, RolesForm, SignForm, UserCreateForm
+from .forms import (
+    LocaleForm,
+    LoginForm,
+    OwnPasswordForm,
+    PasswordResetForm,
+    ReasonForm,
+    RolesForm,
+    SignForm,
+    UserCreateForm,
+)
 from .loading import start_session
 from .models import User
 
@@ -39,7 +50,7 @@ def login():
 def logout():
     credentials.logout(current_user)
     logout_user()
-    flash("You are logged out.", "success")
+    flash(_("You are logged out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -50,11 +61,34 @@ def own_password():
     if form.validate_on_submit():
         user = credentials.change_password(current_user, form.current_password.data, form.new_password.data)
         start_session(user)
-        flash("Your password is changed; your other sessions have ended.", "success")
+        flash(_("Your password is changed; your other sessions have ended."), "success")
         return redirect(url_for("web.dashboard"))
     if form.is_submitted():
         raise _invalid(form)
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, locale_form=LocaleForm(locale=current_user.locale or ""))
+
+
+@bp.route("/me/locale", methods=["POST"])
+@requires("account.own")
+def own_locale():
+    _set_locale(current_user)
+    return redirect(url_for("auth.own_password"))
+
+
+@bp.route("/users/<int:user_id>/locale", methods=["POST"])
+@requires("users.manage")
+def user_locale(user_id: int):
+    _set_locale(operations.get_user(user_id))
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+def _set_locale(user: User) -> None:
+    form = LocaleForm()
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    operations.set_locale(current_user, user, form.locale.data)
+    refresh()
+    flash(_("Language saved."), "success")
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -64,7 +98,7 @@ def users():
     if form.validate_on_submit():
         user = operations.create_user(form.username.data, form.full_name.data, form.password.data, form.roles.data,
                                       must_change_password=True)
-        flash(f"User {user.username} created.", "success")
+        flash(_("User %(username)s created.", username=user.username), "success")
         return redirect(url_for("auth.user_detail", user_id=user.id))
     everyone = db.session.scalars(select(User).order_by(User.username)).all()
     return render_template("auth/users.html", users=everyone, form=form)
@@ -78,7 +112,8 @@ def user_detail(user_id: int):
     sign_form = SignForm()
     sign_form.meaning.choices = list(user.__attestations__)
     return render_template("auth/user.html", user=user, roles_form=roles_form, reason_form=ReasonForm(),
-                           sign_form=sign_form, reset_form=PasswordResetForm())
+                           sign_form=sign_form, reset_form=PasswordResetForm(),
+                           locale_form=LocaleForm(locale=user.locale or ""))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -88,7 +123,7 @@ def user_password(user_id: int):
     if not form.validate_on_submit():
         raise _invalid(form)
     operations.reset_password(current_user, operations.get_user(user_id), form.password.data, form.reason.data)
-    flash("Password reset: its owner must change it at the next login.", "success")
+    flash(_("Password reset: its owner must change it at the next login."), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
 
 
@@ -106,7 +141,7 @@ def user_action(user_id: int, action: str):
     if not form.validate_on_submit():
         raise _invalid(form)
     _ACTIONS[action](operations.get_user(user_id), form.reason.data)
-    flash(f"{action.capitalize()} done.", "success")
+    flash(_("%(action)s done.", action=action.capitalize()), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
 
 
@@ -117,12 +152,12 @@ def user_roles(user_id: int):
     if not form.validate_on_submit():
         raise _invalid(form)
     operations.set_roles(current_user, operations.get_user(user_id), form.roles.data, form.reason.data)
-    flash("Roles changed.", "success")
+    flash(_("Roles changed."), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
 
 
 def _invalid(form) -> DomainError:
-    return InvalidInput("invalid input: " + describe(form.errors), form.errors)
+    return InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
 
 
 @bp.app_template_global("person")

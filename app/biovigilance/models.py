@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -26,7 +27,7 @@ EXPECTEDNESS = ("unexpected", "expected")
 
 OPEN, SUBMITTED = "open", "submitted"
 #: opened with a serious event, submitted (signed) once the notification holds what it needs
-CASE_STATES = StateMachine("biovigilance case", "state", {OPEN: (SUBMITTED,), SUBMITTED: ()}, initial=(OPEN,),
+CASE_STATES = StateMachine(N_("biovigilance case"), "state", {OPEN: (SUBMITTED,), SUBMITTED: ()}, initial=(OPEN,),
                            named_by="report_id")
 SUBMISSION = "biovigilance notification submitted"
 #: days from awareness to the report: 7 for a fatal or life-threatening event (536/2014 art. 42), else 15

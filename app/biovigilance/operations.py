@@ -5,6 +5,7 @@ with a reason) and submits it, signed."""
 import datetime as dt
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 import audit
@@ -60,8 +61,8 @@ def _doses(patient, dose_ids: list[int], occurred_on: dt.date) -> list[Dose]:
         if dose is None or dose.patient_id != patient.id:
             validators.refuse("dose_ids", f"patient {patient.code} has no dose with id {dose_id}")
         if dose.state != ADMINISTERED:
-            raise RuleViolation(f"dose {dose.barcode} is {dose.state}: an adverse reaction or event relates to an "
-                                "administered dose")
+            raise RuleViolation(_("dose %(barcode)s is %(state)s: an adverse reaction or event relates to an "
+                                  "administered dose", barcode=dose.barcode, state=dose.state))
         given = dose.administered_at.astimezone(site_zone()).date()
         if occurred_on < given:
             validators.refuse("occurred_on", f"{occurred_on.isoformat()} is before dose {dose.barcode} was "
@@ -141,8 +142,9 @@ def cases(state: str | None):
 
 def _still_open(case: BiovigilanceCase, doing: str) -> None:
     if case.state == SUBMITTED:
-        raise RuleViolation(f"biovigilance case {case.report_id} was submitted {case.submitted_at:%Y-%m-%d %H:%M} "
-                            f"UTC: it cannot {doing}")
+        raise RuleViolation(_("biovigilance case %(report_id)s was submitted %(submitted_at)s UTC: it cannot "
+                              "%(doing)s", report_id=case.report_id,
+                              submitted_at=format(case.submitted_at, "%Y-%m-%d %H:%M"), doing=doing))
 
 
 @guarded("biovigilance.manage")
@@ -177,8 +179,8 @@ def submit_case(case: BiovigilanceCase, signer, password: str, reason: str | Non
     _still_open(case, "be submitted again")
     CASE_STATES.require(case, SUBMITTED)
     if needed := missing(case):
-        raise RuleViolation(f"biovigilance case {case.report_id} cannot be submitted: it lacks the "
-                            f"{', '.join(needed)}", {"missing": needed})
+        raise RuleViolation(_("biovigilance case %(report_id)s cannot be submitted: it lacks the %(needed)s",
+                              report_id=case.report_id, needed=', '.join(needed)), {"missing": needed})
     signed_change(case, signer, password, SUBMISSION, "biovigilance.submit", reason,
                   {"state": SUBMITTED, "submitted_at": utcnow()}, "submit_signature_id")
     return case

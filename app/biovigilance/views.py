@@ -2,6 +2,7 @@
 and its signed submission."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.forms import submitted
@@ -43,10 +44,10 @@ def record_event(patient_id: int):
     data = submitted(AdverseEventCreateSchema(), dose_ids=_dose_ids())
     event = operations.record_event(patient, current_user, **data)
     if event.case is None:
-        flash(f"Adverse {event.kind} recorded on patient {patient.code}.", "success")
+        flash(_("Adverse %(kind)s recorded on patient %(code)s.", kind=event.kind, code=patient.code), "success")
         return redirect(url_for("patient.patient_page", patient_id=patient.id, _anchor="adverse-events"))
-    flash(f"Serious adverse {event.kind} recorded: case {event.case.report_id} is open, due "
-          f"{event.case.due_on.isoformat()}.", "success")
+    flash(_("Serious adverse %(kind)s recorded: case %(report_id)s is open, due %(due_on)s.", kind=event.kind,
+            report_id=event.case.report_id, due_on=event.case.due_on.isoformat()), "success")
     return redirect(url_for("biovigilance.case_page", case_id=event.case.id))
 
 
@@ -71,7 +72,7 @@ def edit(case_id: int):
     data = submitted(CaseEditSchema())
     reason = data.pop("reason")
     case = operations.edit_case(operations.get_case(case_id), data, reason)
-    flash(f"Case {case.report_id} updated.", "success")
+    flash(_("Case %(report_id)s updated.", report_id=case.report_id), "success")
     return redirect(url_for("biovigilance.case_page", case_id=case_id))
 
 
@@ -80,5 +81,5 @@ def edit(case_id: int):
 def submit(case_id: int):
     data = submitted(CaseSubmitSchema())
     case = operations.submit_case(operations.get_case(case_id), current_user, data["password"], data.get("reason"))
-    flash(f"Case {case.report_id} submitted.", "success")
+    flash(_("Case %(report_id)s submitted.", report_id=case.report_id), "success")
     return redirect(url_for("biovigilance.case_page", case_id=case_id))

@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -55,8 +56,8 @@ class AuthenticationFailed(DomainError):
 class LoginRequired(AuthenticationFailed):
     """Nobody is logged in (401; pages send people to the login page)."""
 
-    def __init__(self, message: str = "login required"):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("login required"))
 
 
 def wants_json() -> bool:
@@ -99,7 +100,7 @@ def handle_http_exception(error: HTTPException):
     errors = data.get("errors") or data.get("messages") or {}
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors:
-        message = "invalid input: " + describe(errors)
+        message = _("invalid input: %(errors)s", errors=describe(errors))
     page = redisplay(error.code or 500, message, errors)
     if page is not None:
         return page
@@ -125,7 +126,8 @@ def describe(errors: dict, prefix: str = "") -> str:
 
 def handle_concurrent_change(error: StaleDataError):
     """Someone else changed the record between our read and our write: 409, and nothing of ours is written."""
-    return redisplay(409, CHANGED_MEANWHILE, {}) or render_error(409, _status_name(409), CHANGED_MEANWHILE)
+    message = _(CHANGED_MEANWHILE)  # translated here, marked for the catalogue where it is defined
+    return redisplay(409, message, {}) or render_error(409, _status_name(409), message)
 
 
 def handle_database_error(error: DBAPIError):

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from marshmallow import EXCLUDE, ValidationError, fields
@@ -78,14 +80,14 @@ def decimal_point(text: str) -> str:
 class SignatureForm(PageForm):
     """Password re-entry for an e-signature, with an optional reason."""
 
-    password = PasswordField("Your password", validators=[DataRequired()])
-    reason = StringField("Reason / comment", validators=[Length(max=2000)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    reason = StringField(_l("Reason / comment"), validators=[Length(max=2000)])
 
 
 def validated(form):
     """The form if it validates, else a 422 naming every problem."""
     if not form.validate_on_submit():
-        raise InvalidInput("invalid input: " + describe(form.errors), form.errors)
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
     return form
 
 
@@ -114,4 +116,4 @@ def submitted(schema, local_times: tuple[str, ...] = (), **extra) -> dict:
     try:
         return schema.load(data, unknown=EXCLUDE)
     except ValidationError as error:
-        raise InvalidInput("invalid input: " + describe(error.messages), error.messages) from None
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(error.messages)), error.messages) from None

@@ -10,6 +10,7 @@
 import json
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from .errors import InvalidInput
@@ -27,12 +28,12 @@ def _is_json(mimetype: str) -> bool:
 def _check_string(value: str, where: str) -> None:
     if found := FORBIDDEN_CHARACTERS.search(value):
         message = f"control character or lone surrogate U+{ord(found.group()):04X} is not allowed"
-        raise InvalidInput(f"{where}: {message}", {where: [message]})
+        raise InvalidInput(_("%(where)s: %(message)s", where=where, message=message), {where: [message]})
 
 
 def _too_deep():
-    raise InvalidInput(f"the JSON body is nested deeper than {MAX_DEPTH} levels",
-                       {"json": [f"nested deeper than {MAX_DEPTH} levels"]})
+    raise InvalidInput(_("the JSON body is nested deeper than %(max_depth)s levels", max_depth=MAX_DEPTH),
+                       {"json": [_("nested deeper than %(max_depth)s levels", max_depth=MAX_DEPTH)]})
 
 
 def _walk(document, where: str) -> None:

@@ -1,5 +1,6 @@
 """Loading a record by id, or refusing with 404 in words."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -12,7 +13,7 @@ def get_or_404(model, record_id: int, label: str):
     """The record of this model with this id; NotFound names what was missing."""
     record = db.session.get(model, record_id) if 1 <= record_id <= MAX_ID else None
     if record is None:
-        raise NotFound(f"no {label} with id {record_id}")
+        raise NotFound(_("no %(label)s with id %(record_id)s", label=label, record_id=record_id))
     return record
 
 

@@ -3,6 +3,7 @@ the answer; a list never stops silently (flask-smorest's own pagination carries 
 ours are in the body, where every client sees them)."""
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from sqlalchemy import func, select
 
@@ -77,8 +78,8 @@ def page_args(schema_class: type = PageQuerySchema) -> dict:
     try:
         return schema_class(unknown=EXCLUDE).load(given)
     except ValidationError as error:
-        raise InvalidInput("this list cannot be shown with these filters: " + "; ".join(
-            f"{name}: {' '.join(map(str, problems))}" for name, problems in error.messages.items()),
+        raise InvalidInput(_("this list cannot be shown with these filters: %(problems)s", problems="; ".join(
+            f"{name}: {' '.join(map(str, problems))}" for name, problems in error.messages.items())),
             error.messages) from None
 
 

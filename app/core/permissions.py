@@ -11,6 +11,7 @@ checks the answer against this table; a route without an action fails it.
 from functools import wraps
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 import audit
@@ -111,7 +112,7 @@ def may(user, action: str) -> bool:
 def _refuse(action: str, logged_in: bool) -> None:
     if not logged_in:
         raise LoginRequired()
-    raise Forbidden(f"this needs the role {' or '.join(roles_for(action))}")
+    raise Forbidden(_("this needs the role %(roles_for)s", roles_for=' or '.join(roles_for(action))))
 
 
 def check(action: str) -> None:

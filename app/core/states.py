@@ -9,10 +9,12 @@ database holds the list of states as a CHECK constraint (``machine.check()`` in 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, event, inspect
 from sqlalchemy.orm import Session
 
 from .errors import RuleViolation
+from .terms import term
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,15 @@ class StateMachine:
         setattr(record, self.column, after)
 
     def refusal(self, record, before: str | None, after: str) -> str:
-        label = f"{self.record} {getattr(record, self.named_by)}"
+        """The refusal in the reader's words (the record's noun and states through the catalogue)."""
+        noun = gettext(self.record)
         if before is None:
-            return f"a new {self.record} starts {' or '.join(self.initial)}, not {after}"
-        allowed = ", ".join(map(_words, self.transitions.get(before, ()))) or "nothing: it is final"
-        return f"{label} is {_words(before)}: {_words(after)} may not follow (allowed next: {allowed})"
+            return gettext("a new %(record)s starts %(initial)s, not %(after)s", record=noun,
+                           initial=gettext(" or ").join(map(_words, self.initial)), after=_words(after))
+        allowed = ", ".join(map(_words, self.transitions.get(before, ()))) or gettext("nothing: it is final")
+        return gettext("%(record)s %(name)s is %(before)s: %(after)s may not follow (allowed next: %(allowed)s)",
+                       record=noun, name=getattr(record, self.named_by), before=_words(before),
+                       after=_words(after), allowed=allowed)
 
     def check(self) -> CheckConstraint:
         """The database's copy of the list of states (named ``ck_<table>_<column>`` by the naming convention)."""
@@ -70,7 +76,7 @@ class StateMachine:
 
 
 def _words(state: str) -> str:
-    return state.replace("_", " ")
+    return term(state).replace("_", " ")
 
 
 def _check_transitions(session: Session, flush_context, instances) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from flask import has_app_context
+from flask_babel import gettext as _
 
 from .errors import InvalidInput
 
@@ -37,7 +38,7 @@ LOT_NUMBER_LENGTH = (3, 17)
 
 def refuse(field: str, message: str):
     """Raise the 422 of one field, its message naming the field."""
-    raise InvalidInput(f"{field}: {message}", {field: [message]})
+    raise InvalidInput(_("%(field)s: %(message)s", field=field, message=message), {field: [message]})
 
 
 def check_characters(value: str, field: str) -> str:
@@ -93,7 +94,8 @@ def lot_number(value: str, field: str = "number") -> str:
     low, high = LOT_NUMBER_LENGTH
     if not isinstance(value, str) or not low <= len(value.strip()) <= high \
             or not re.fullmatch(LOT_NUMBER[1:-1], value.strip()):
-        refuse(field, f"a lot number is {low} to {high} letters, digits or '-' (its vials are coded number-division)")
+        refuse(field, _("a lot number is %(low)s to %(high)s letters, digits or '-' (its vials are coded "
+                        "number-division)", low=low, high=high))
     return value.strip().upper()
 
 

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 import audit
 
-CHANGED_MEANWHILE = "changed by someone else meanwhile: reload it and try again"
+from .i18n import N_
+
+CHANGED_MEANWHILE = N_("changed by someone else meanwhile: reload it and try again")
 
 
 class Versioned:

@@ -1,5 +1,6 @@
 """Recording custody events and checking every unit's chain."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 import audit
@@ -38,10 +39,10 @@ def record(unit, event_type: str, to_place: Place, actor, confirmation: str = "s
     if not isinstance(to_place, Place):
         raise TypeError(f"a custody event goes to a place of app.custody.places, not {to_place!r}")
     if confirmation not in ("scan", "manual"):
-        raise InvalidInput("identity is confirmed by scan or manual entry", {"confirmation": ["scan or manual"]})
+        raise InvalidInput(_("identity is confirmed by scan or manual entry"), {"confirmation": [_("scan or manual")]})
     manual_reason = validators.optional_reason(manual_reason, "manual_reason", max_length=500)
     if confirmation == "manual" and manual_reason is None:
-        raise InvalidInput("a manual identity confirmation needs a reason", {"manual_reason": ["required"]})
+        raise InvalidInput(_("a manual identity confirmation needs a reason"), {"manual_reason": [_("required")]})
     if previous is _LOOK_UP:
         previous = last_event(unit.id)
     event = CustodyEvent(unit_id=unit.id, sequence=previous.sequence + 1 if previous else 1,

@@ -1,6 +1,7 @@
 """Doses API: order, allocate, prepare, the two-scan dispense, administer, return, destroy."""
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -36,7 +37,7 @@ etags.register("dose_id", Dose)
 def by_barcode(code: str) -> Dose:
     dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
     if dose is None:
-        raise NotFound(f"no dose has the code {code.strip()!r}")
+        raise NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
     return dose
 
 

@@ -3,6 +3,7 @@ holds. The first rule broken is named in words (409); the check itself changes n
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import RuleViolation
@@ -105,4 +106,4 @@ def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
 
 def require_dispensable(dose: Dose, dose_code: str, patient_code: str) -> None:
     if problem := refusal(dose, dose_code, patient_code):
-        raise RuleViolation(f"dispense refused: {problem}", {"rule": [problem]})
+        raise RuleViolation(_("dispense refused: %(problem)s", problem=problem), {"rule": [problem]})

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
+
 import audit
 from app.core import validators
 from app.core.errors import InvalidInput
@@ -45,11 +47,12 @@ def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, ro
     DOSE_STATES.require(dose, ADMINISTERED)
     require_free([_syringe(dose)], dose, "administering it")
     if route != ROUTE:
-        raise InvalidInput(f"the protocol's route is {ROUTE}", {"route": [ROUTE]})
+        raise InvalidInput(_("the protocol's route is %(route)s", route=ROUTE), {"route": [ROUTE]})
     administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()
     if administered_at < dose.dispensed_at:
-        raise InvalidInput(f"administered_at is before the dispense ({dose.dispensed_at:%Y-%m-%d %H:%M} UTC)",
-                           {"administered_at": ["after the dispense"]})
+        raise InvalidInput(_("administered_at is before the dispense (%(dispensed_at)s UTC)",
+                             dispensed_at=format(dose.dispensed_at, "%Y-%m-%d %H:%M")),
+                           {"administered_at": [_("after the dispense")]})
     with audit.action(db.session, "dose.administered", f"administered {route}"):
         dose.state, dose.administered_at, dose.administered_by_id, dose.route = (ADMINISTERED, administered_at,
                                                                                   actor.id, route)

@@ -1,6 +1,7 @@
 """The dose label and the patient identifier label, printed through the bank's print control (approved template
 versions, recorded print jobs) at GET /api/v1/doses/{id}/label.pdf|.zpl and /api/v1/patients/{id}/label.pdf|.zpl."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.core.errors import RuleViolation
@@ -23,9 +24,11 @@ from .ordering import get_dose
 def dose_label(dose: Dose) -> DoseLabel:
     """The syringe's label: its barcode, the patient's trial code, dose number, ISBT 128 data, expiry after thaw."""
     if dose.expires_at is None or dose.lot_id is None:
-        raise RuleViolation(f"dose {dose.barcode} is {dose.state}: it is labelled once prepared")
+        raise RuleViolation(gettext("dose %(barcode)s is %(state)s: it is labelled once prepared", barcode=dose.barcode,
+                              state=dose.state))
     if dose.state in (ADMINISTERED, DESTROYED):
-        raise RuleViolation(f"dose {dose.barcode} is {dose.state}: it gets no label")
+        raise RuleViolation(gettext("dose %(barcode)s is %(state)s: it gets no label", barcode=dose.barcode,
+                              state=dose.state))
     lot = db.session.get(Lot, dose.lot_id)
     patient = db.session.get(Patient, dose.patient_id)
     syringe = db.session.get(Unit, dose.syringe_unit_id)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -14,7 +15,7 @@ from app.extensions import db
 ORDERED, ALLOCATED, PREPARED, DISPENSED = "ordered", "allocated", "prepared", "dispensed"
 ADMINISTERED, RETURNED, DESTROYED = "administered", "returned", "destroyed"
 #: ordered by a clinician, vials allocated, prepared into a syringe, dispensed to the ward, administered
-DOSE_STATES = StateMachine("dose", "state", {
+DOSE_STATES = StateMachine(N_("dose"), "state", {
     ORDERED: (ALLOCATED, DESTROYED), ALLOCATED: (PREPARED, DESTROYED),
     PREPARED: (DISPENSED, RETURNED, DESTROYED), DISPENSED: (ADMINISTERED, RETURNED, DESTROYED),
     RETURNED: (DESTROYED,), ADMINISTERED: (), DESTROYED: (),

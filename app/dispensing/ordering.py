@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,17 +35,20 @@ def lock_dose(dose_id: int) -> Dose:
 
 def _require_orderable(patient: Patient, dose_number: int) -> None:
     if patient.status != ENROLLED:
-        raise RuleViolation(f"patient {patient.code} is {patient.status}, not enrolled: no dose can be ordered")
+        raise RuleViolation(_("patient %(code)s is %(status)s, not enrolled: no dose can be ordered", code=patient.code,
+                              status=patient.status))
     if not 1 <= dose_number <= schedule.DOSES:
-        raise InvalidInput(f"dose_number is 1 to {schedule.DOSES}", {"dose_number": ["out of range"]})
+        raise InvalidInput(_("dose_number is 1 to %(doses)s", doses=schedule.DOSES),
+                           {"dose_number": [_("out of range")]})
     for other in schedule.active_doses(patient):
         if other.dose_number == dose_number and other.state not in (ORDERED, ALLOCATED, PREPARED):
-            raise RuleViolation(f"dose {dose_number} of patient {patient.code} is already {other.state} "
-                                f"(dose {other.barcode})")
+            raise RuleViolation(_("dose %(dose_number)s of patient %(code)s is already %(state)s (dose %(barcode)s)",
+                                  dose_number=dose_number, code=patient.code, state=other.state, barcode=other.barcode))
     earlier = {d.dose_number for d in schedule.active_doses(patient)}
     missing = [n for n in range(1, dose_number) if n not in earlier]
     if missing:
-        raise RuleViolation(f"dose {dose_number} comes after dose {missing[0]}, which is not ordered")
+        raise RuleViolation(_("dose %(dose_number)s comes after dose %(missing)s, which is not ordered",
+                              dose_number=dose_number, missing=missing[0]))
 
 
 @guarded("doses.order")
@@ -55,13 +59,14 @@ def order(patient: Patient, actor, dose_number: int, planned_date: dt.date, pres
     _require_orderable(patient, dose_number)
     validators.bank_date(planned_date, "planned_date")
     if prescribed_cells < 1:
-        raise InvalidInput("prescribed_cells must be positive", {"prescribed_cells": ["must be positive"]})
+        raise InvalidInput(_("prescribed_cells must be positive"), {"prescribed_cells": [_("must be positive")]})
     override_reason = validators.optional_reason(override_reason, "override_reason")
     slot = schedule.slots(patient)[dose_number - 1]
     if not slot.holds(planned_date) and override_reason is None:
-        raise RuleViolation(f"dose {dose_number} is due from {slot.earliest.isoformat()} to {slot.latest.isoformat()}"
-                            f"; {planned_date.isoformat()} is outside that window: a clinician's override with a "
-                            "reason is needed")
+        raise RuleViolation(_("dose %(dose_number)s is due from %(earliest)s to %(latest)s; %(planned_date)s is "
+                              "outside that window: a clinician's override with a reason is needed",
+                              dose_number=dose_number, earliest=slot.earliest.isoformat(),
+                              latest=slot.latest.isoformat(), planned_date=planned_date.isoformat()))
     dose = Dose(patient_id=patient.id, dose_number=dose_number, barcode=new_barcode("DS-"), state=ORDERED,
                 planned_date=planned_date, prescribed_cells=prescribed_cells,
                 window_override_reason=None if slot.holds(planned_date) else override_reason, ordered_by_id=actor.id)
@@ -96,23 +101,23 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
         units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)
                                         .with_for_update()))
         if len(units) != len(set(unit_ids)):
-            raise InvalidInput("unit_ids names units that do not exist", {"unit_ids": ["unknown unit"]})
+            raise InvalidInput(_("unit_ids names units that do not exist"), {"unit_ids": [_("unknown unit")]})
         require_free(units, dose, "allocating it to a dose")
         usable = {u.id for u, _ in db.session.execute(stock.usable_vials(now).where(Unit.id.in_(unit_ids)))}
         for unit in units:
             if unit.id not in usable:
-                raise RuleViolation(f"vial {unit.barcode} cannot be allocated: it must be an unreserved, unflagged "
-                                    "cryovial in storage of a released, unexpired lot")
+                raise RuleViolation(_("vial %(barcode)s cannot be allocated: it must be an unreserved, unflagged "
+                                      "cryovial in storage of a released, unexpired lot", barcode=unit.barcode))
         if len({u.lot_id for u in units}) > 1:
-            raise RuleViolation("a dose is prepared from vials of one lot")
+            raise RuleViolation(_("a dose is prepared from vials of one lot"))
         if sum(u.cells for u in units) < dose.prescribed_cells:
-            raise RuleViolation(f"the vials hold {sum(u.cells for u in units)} cells, fewer than the "
-                                f"{dose.prescribed_cells} prescribed")
+            raise RuleViolation(_("the vials hold %(sum)s cells, fewer than the %(prescribed_cells)s prescribed",
+                                  sum=sum(u.cells for u in units), prescribed_cells=dose.prescribed_cells))
     else:
         units = suggestion(dose, now)
         if not units:
-            raise RuleViolation(f"no released, unexpired, unflagged lot has enough unreserved vials for "
-                                f"{dose.prescribed_cells} cells")
+            raise RuleViolation(_("no released, unexpired, unflagged lot has enough unreserved vials for "
+                                  "%(prescribed_cells)s cells", prescribed_cells=dose.prescribed_cells))
         require_free(units, dose, "allocating it to a dose")
     allocations = [DoseAllocation(dose_id=dose.id, unit_id=unit.id, allocated_by_id=actor.id) for unit in units]
     try:
@@ -121,7 +126,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
             dose.state, dose.lot_id = ALLOCATED, units[0].lot_id
             db.session.flush()
     except IntegrityError:
-        raise RuleViolation("one of these vials was just reserved for another dose") from None
+        raise RuleViolation(_("one of these vials was just reserved for another dose")) from None
     return allocations
 
 

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -23,7 +25,7 @@ bp = Blueprint("patient", __name__, template_folder="templates")
 
 
 class ChecklistForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 def _answers_from(form) -> dict:
@@ -35,7 +37,7 @@ def _assessed_on(form) -> dt.date:
     try:
         return dt.date.fromisoformat(form.get("assessed_on", ""))
     except ValueError:
-        raise InvalidInput("assessed_on: give the date as YYYY-MM-DD", {"assessed_on": ["a date"]}) from None
+        raise InvalidInput(_("assessed_on: give the date as YYYY-MM-DD"), {"assessed_on": [_("a date")]}) from None
 
 
 @bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
@@ -47,7 +49,8 @@ def patient_page(patient_id: int):
         validated(form)
         checklist = operations.assess_eligibility(patient, current_user, form.password.data,
                                                   _answers_from(request.form), _assessed_on(request.form))
-        flash(f"Checklist signed: patient {patient.code} is {checklist.outcome}.", "success")
+        flash(_("Checklist signed: patient %(code)s is %(outcome)s.", code=patient.code, outcome=checklist.outcome),
+              "success")
         return redirect(url_for("patient.patient_page", patient_id=patient.id))
     doses = db.session.scalars(select(Dose).where(Dose.patient_id == patient.id).order_by(Dose.dose_number, Dose.id))
     return render_template("dispensing/patient.html", patient=patient, form=form, config=criteria.current(),
@@ -62,13 +65,13 @@ def patient_page(patient_id: int):
 def enrol(patient_id: int):
     validated(FlaskForm())
     patient = operations.change_status(operations.get_patient(patient_id), "enrolled", None)
-    flash(f"Patient {patient.code} enrolled.", "success")
+    flash(_("Patient %(code)s enrolled.", code=patient.code), "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", validators=[DataRequired()])
-    reason = StringField("Reason (required to withdraw)", validators=[Length(max=2000)])
+    status = SelectField(_l("New status"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (required to withdraw)"), validators=[Length(max=2000)])
 
 
 def status_form(patient) -> StatusForm:
@@ -84,15 +87,15 @@ def change_status(patient_id: int):
     patient = operations.get_patient(patient_id)
     form = validated(status_form(patient))
     patient = operations.change_status(patient, form.status.data, form.reason.data or None)
-    flash(f"Patient {patient.code} is now {patient.status}.", "success")
+    flash(_("Patient %(code)s is now %(status)s.", code=patient.code, status=patient.status), "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))
 
 
 class OrderForm(FlaskForm):
-    dose_number = IntegerField("Dose number", validators=[DataRequired(), NumberRange(min=1, max=3)])
-    planned_date = DateField("Planned date", validators=[DataRequired()])
-    prescribed_cells = IntegerField("Prescribed cells", validators=[DataRequired(), NumberRange(min=1, max=10**12)])
-    override_reason = StringField("Override reason (outside the window)", validators=[Length(max=2000)])
+    dose_number = IntegerField(_l("Dose number"), validators=[DataRequired(), NumberRange(min=1, max=3)])
+    planned_date = DateField(_l("Planned date"), validators=[DataRequired()])
+    prescribed_cells = IntegerField(_l("Prescribed cells"), validators=[DataRequired(), NumberRange(min=1, max=10**12)])
+    override_reason = StringField(_l("Override reason (outside the window)"), validators=[Length(max=2000)])
 
 
 @bp.route("/patients/<int:patient_id>/doses", methods=["POST"])
@@ -101,5 +104,6 @@ def order_dose(patient_id: int):
     form = validated(OrderForm())
     dose = ordering.order(operations.get_patient(patient_id), current_user, form.dose_number.data,
                           form.planned_date.data, form.prescribed_cells.data, form.override_reason.data or None)
-    flash(f"Dose {dose.dose_number} ordered ({dose.barcode}).", "success")
+    flash(_("Dose %(dose_number)s ordered (%(barcode)s).", dose_number=dose.dose_number, barcode=dose.barcode),
+          "success")
     return redirect(url_for("patient.patient_page", patient_id=patient_id))

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 
 import audit
 from app.core.errors import InvalidInput, RuleViolation
@@ -27,20 +28,23 @@ def post_thaw_problems(dose: Dose, cells: int, viability_pct: Decimal) -> list[s
     tolerance = Decimal(current_app.config.get("DOSE_CELL_TOLERANCE_PCT", 10)) / 100
     problems = []
     if viability_pct < minimum:
-        problems.append(f"post-thaw viability {viability_pct} % is below the {minimum} % the specification requires")
+        problems.append(_("post-thaw viability %(viability_pct)s %% is below the %(minimum)s %% the specification "
+                          "requires", viability_pct=viability_pct, minimum=minimum))
     low, high = dose.prescribed_cells * (1 - tolerance), dose.prescribed_cells * (1 + tolerance)
     if not low <= cells <= high:
-        problems.append(f"{cells} cells are outside ±{tolerance * 100:.0f} % of the {dose.prescribed_cells} "
-                        "prescribed")
+        problems.append(_("%(cells)s cells are outside ±%(value)s %% of the %(prescribed_cells)s prescribed",
+                          cells=cells, value=format(tolerance * 100, ".0f"), prescribed_cells=dose.prescribed_cells))
     return problems
 
 
 def _require_thawed(units: list[Unit], now) -> None:
     for unit in units:
         if unit.state != "thawed":
-            raise RuleViolation(f"vial {unit.barcode} is {unit.state}: thaw it before preparing the dose")
+            raise RuleViolation(_("vial %(barcode)s is %(state)s: thaw it before preparing the dose",
+                                  barcode=unit.barcode, state=unit.state))
         if unit.thaw_expires_at is not None and unit.thaw_expires_at <= now:
-            raise RuleViolation(f"vial {unit.barcode} expired after thaw at {unit.thaw_expires_at:%Y-%m-%d %H:%M} UTC")
+            raise RuleViolation(_("vial %(barcode)s expired after thaw at %(thaw_expires_at)s UTC",
+                                  barcode=unit.barcode, thaw_expires_at=format(unit.thaw_expires_at, "%Y-%m-%d %H:%M")))
         require_unflagged(unit, "preparing a dose")
 
 
@@ -50,13 +54,15 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
     dose = lock_dose(dose.id)
     DOSE_STATES.require(dose, PREPARED)
     if post_thaw_cells < 1 or not Decimal(0) <= viability_pct <= Decimal(100) or volume_ml <= 0:
-        raise InvalidInput("cells, viability (0-100 %) and volume must be positive",
-                           {"post_thaw_cells": ["positive"], "viability_pct": ["0 to 100"], "volume_ml": ["positive"]})
+        raise InvalidInput(_("cells, viability (0-100 %) and volume must be positive"),
+                           {"post_thaw_cells": [_("positive")], "viability_pct": [_("0 to 100")],
+                            "volume_ml": [_("positive")]})
     units, now = allocated_units(dose), utcnow()
     require_free(units, dose, "preparing a dose")
     _require_thawed(units, now)
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):
-        raise RuleViolation("the dose fails its post-thaw checks: " + "; ".join(problems), {"unmet": problems})
+        raise RuleViolation(_("the dose fails its post-thaw checks: %(problems)s", problems="; ".join(problems)),
+                            {"unmet": problems})
     expires_at = min(u.thaw_expires_at for u in units)
     lot = db.session.get(Lot, units[0].lot_id)
     # the syringe is a product of its own: a division no lot or unit of its DIN and product code holds

@@ -1,6 +1,8 @@
 """Pages: the pharmacy's two-scan dispense, the preparation of a dose, the ward's administrations."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -29,21 +31,21 @@ def dispensing_work() -> dict:
 class DispenseForm(FlaskForm):
     dose_code = HiddenField(validators=[DataRequired(), Length(max=100)])
     patient_code = HiddenField(validators=[DataRequired(), Length(max=100)])
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 class PrepareForm(FlaskForm):
     """The fields as drawn; what they take is PrepareSchema's (the API's), loaded by submitted()."""
 
-    post_thaw_cells = IntegerField("Post-thaw viable cells")
-    viability_pct = DecimalNumberField("Viability (%)", places=1)
-    volume_ml = DecimalNumberField("Volume (mL)", places=2)
+    post_thaw_cells = IntegerField(_l("Post-thaw viable cells"))
+    viability_pct = DecimalNumberField(_l("Viability (%)"), places=1)
+    volume_ml = DecimalNumberField(_l("Volume (mL)"), places=2)
 
 
 def _scanned_dose(code: str) -> Dose:
     dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
     if dose is None:
-        raise NotFound(f"no dose has the code {code.strip()!r}")
+        raise NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
     return dose
 
 
@@ -70,7 +72,8 @@ def dispense_page():
             return render_template("dispensing/dispense.html", stage="verdict", dose=dose, form=form,
                                    refusal=error.message.removeprefix("dispense refused: ")), 409
         patient = db.session.get(Patient, dose.patient_id)
-        flash(f"Dose {dose.barcode} (dose {dose.dose_number}) dispensed to the ward for patient {patient.code}.",
+        flash(_("Dose %(barcode)s (dose %(dose_number)s) dispensed to the ward for patient %(code)s.",
+                barcode=dose.barcode, dose_number=dose.dose_number, code=patient.code),
               "success")
         return redirect(url_for("dispensing.dispense_page"))
     dose_code, patient_code = request.args.get("dose_code", "").strip(), request.args.get("patient_code", "").strip()
@@ -98,7 +101,8 @@ def prepare_page():
     if dose is not None and request.method == "POST":
         data = submitted(PrepareSchema())
         preparation.prepare(dose, current_user, data["post_thaw_cells"], data["viability_pct"], data["volume_ml"])
-        flash(f"Dose {dose.barcode} prepared; use before {dose.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
+        flash(_("Dose %(barcode)s prepared; use before %(expires_at)s UTC.", barcode=dose.barcode,
+                expires_at=format(dose.expires_at, "%Y-%m-%d %H:%M")), "success")
         return redirect(url_for("dispensing.prepare_page"))
     waiting = db.session.scalars(select(Dose).where(Dose.state.in_(("ordered", "allocated")))
                                  .order_by(Dose.planned_date, Dose.id)).all()
@@ -121,7 +125,7 @@ def ward_page():
 def administer(dose_id: int):
     validated(FlaskForm())
     dose = handover.administer(ordering.get_dose(dose_id), current_user)
-    flash(f"Dose {dose.barcode} recorded as administered intrathecally.", "success")
+    flash(_("Dose %(barcode)s recorded as administered intrathecally.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))
 
 
@@ -131,7 +135,7 @@ def _patients(doses) -> dict:
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 @bp.route("/doses/<int:dose_id>/allocate", methods=["POST"])
@@ -141,7 +145,8 @@ def allocate(dose_id: int):
     validated(FlaskForm())
     dose = ordering.get_dose(dose_id)
     allocations = ordering.allocate(dose, current_user)
-    flash(f"Dose {dose.barcode}: {len(allocations)} vial(s) reserved; thaw them, then prepare.", "success")
+    flash(_("Dose %(barcode)s: %(len)s vial(s) reserved; thaw them, then prepare.", barcode=dose.barcode,
+            len=len(allocations)), "success")
     return redirect(url_for("dispensing.prepare_page", code=dose.barcode))
 
 
@@ -150,7 +155,7 @@ def allocate(dose_id: int):
 def return_dose(dose_id: int):
     form = validated(ReasonForm())
     dose = handover.return_dose(ordering.get_dose(dose_id), current_user, form.reason.data)
-    flash(f"Dose {dose.barcode} returned to the pharmacy.", "success")
+    flash(_("Dose %(barcode)s returned to the pharmacy.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))
 
 
@@ -159,5 +164,5 @@ def return_dose(dose_id: int):
 def destroy(dose_id: int):
     form = validated(ReasonForm())
     dose = handover.destroy(ordering.get_dose(dose_id), current_user, form.reason.data)
-    flash(f"Dose {dose.barcode} destroyed.", "success")
+    flash(_("Dose %(barcode)s destroyed.", barcode=dose.barcode), "success")
     return redirect(url_for("dispensing.ward_page"))

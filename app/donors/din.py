@@ -4,6 +4,7 @@ The counter row is incremented by an UPDATE in the procurement's own transaction
 queue on the row lock, and a rolled-back procurement gives its number back, so there are no gaps.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -30,5 +31,6 @@ def allocate_din(fin: str, year: int) -> str:
         execution_options={"synchronize_session": False},
     ).scalar_one()
     if value > MAX_SEQUENCE:
-        raise RuleViolation(f"the DIN sequence of {year} is exhausted ({MAX_SEQUENCE} donations)")
+        raise RuleViolation(_("the DIN sequence of %(year)s is exhausted (%(max_sequence)s donations)", year=year,
+                              max_sequence=MAX_SEQUENCE))
     return f"{fin}{year % 100:02d}{value:06d}"

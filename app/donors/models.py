@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -16,7 +17,7 @@ METHODS = ("serology", "NAT")
 RESULTS = ("negative", "positive", "indeterminate")
 #: QA decides a pending donor; a new screening result sends the decision back to pending; an eligible donor may
 #: be declared ineligible at once (a withdrawal, a late finding), an ineligible one is decided again only from pending
-ELIGIBILITY = StateMachine("donor", "eligibility", {
+ELIGIBILITY = StateMachine(N_("donor"), "eligibility", {
     "pending": ("eligible", "ineligible"), "eligible": ("pending", "ineligible"), "ineligible": ("pending",),
 }, initial=("pending",), named_by="code")
 

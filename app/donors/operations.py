@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import current_app
+from flask_babel import gettext as _
 
 import audit
 from app.core import validators
@@ -33,7 +34,7 @@ def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
     consent_date = validators.past_date(consent_date, "consent_date")
     consent_scope = validators.text(consent_scope, "consent_scope", 500, min_length=3)
     if db.session.query(Donor).filter_by(code=code).first() is not None:
-        raise RuleViolation(f"donor code {code} is already used")
+        raise RuleViolation(_("donor code %(code)s is already used", code=code))
     donor = Donor(code=code, consent_date=consent_date, consent_scope=consent_scope, eligibility="pending")
     with audit.action(db.session, "donor.create"):
         db.session.add(donor)
@@ -42,14 +43,16 @@ def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
 
 def _require_consent(donor: Donor, doing: str) -> None:
     if donor.consent_withdrawn:
-        raise RuleViolation(f"donor {donor.code} withdrew consent: {doing} is not allowed")
+        raise RuleViolation(_("donor %(code)s withdrew consent: %(doing)s is not allowed", code=donor.code,
+                              doing=doing))
 
 
 @guarded("donors.screen")
 def add_screening_test(donor: Donor, marker: str, method: str, sample_date: dt.date, result: str) -> ScreeningTest:
     """Record a screening result; a decided eligibility goes back to pending for QA to decide again."""
     if marker not in MARKERS:
-        raise InvalidInput(f"unknown marker {marker}; markers are {', '.join(MARKERS)}", {"marker": ["unknown"]})
+        raise InvalidInput(_("unknown marker %(marker)s; markers are %(markers)s", marker=marker,
+                             markers=', '.join(MARKERS)), {"marker": [_("unknown")]})
     sample_date = validators.past_date(sample_date, "sample_date")
     test = ScreeningTest(donor=donor, marker=marker, method=method, sample_date=sample_date, result=result)
     with audit.action(db.session, "donor.screening_test"):
@@ -67,7 +70,7 @@ def eligibility_problems(donor: Donor) -> list[str]:
     problems = unmet_requirements(donor.screening_tests, [p.collected_at.date() for p in donor.procurements],
                                   config["DONOR_REQUIRED_MARKERS"], config["SEROLOGY_RETEST_DAYS"])
     if donor.consent_withdrawn:
-        problems.insert(0, "consent was withdrawn")
+        problems.insert(0, _("consent was withdrawn"))
     return problems
 
 
@@ -76,7 +79,8 @@ def decide_eligibility(donor: Donor, signer, password: str, meaning: str, reason
     """QA signs 'donor eligible' (only if every requirement is met) or 'donor ineligible'."""
     reason = validators.optional_reason(reason)
     if meaning == "donor eligible" and (problems := eligibility_problems(donor)):
-        raise RuleViolation("donor cannot be declared eligible: " + "; ".join(problems), {"unmet": problems})
+        raise RuleViolation(_("donor cannot be declared eligible: %(problems)s", problems="; ".join(problems)),
+                            {"unmet": problems})
     eligibility = "eligible" if meaning == "donor eligible" else "ineligible"
     ELIGIBILITY.require(donor, eligibility)
     signed_change(donor, signer, password, meaning, "donor.eligibility_decision", reason,
@@ -89,7 +93,7 @@ def withdraw_consent(donor: Donor, reason: str) -> Donor:
     """Record a withdrawal: no further processing and no release of this donor's material."""
     reason = validators.reason(reason)
     if donor.consent_withdrawn:
-        raise RuleViolation(f"donor {donor.code} already withdrew consent")
+        raise RuleViolation(_("donor %(code)s already withdrew consent", code=donor.code))
     with audit.action(db.session, "donor.consent_withdrawn", reason):
         donor.consent_withdrawn_at = utcnow()
     return donor
@@ -119,11 +123,11 @@ def receive_procurement(procurement: Procurement, receiver, received_at: dt.date
     """Record receipt at the lab, by someone other than the collector."""
     received_at = validators.past_moment(received_at, "received_at")
     if procurement.received_at is not None:
-        raise RuleViolation(f"procurement {procurement.din} was already received")
+        raise RuleViolation(_("procurement %(din)s was already received", din=procurement.din))
     if receiver.id == procurement.collected_by_id:
-        raise RuleViolation("the receipt must be recorded by someone other than the collector")
+        raise RuleViolation(_("the receipt must be recorded by someone other than the collector"))
     if received_at < procurement.collected_at:
-        raise RuleViolation("the receipt cannot be earlier than the collection")
+        raise RuleViolation(_("the receipt cannot be earlier than the collection"))
     with audit.action(db.session, "procurement.receive", "received at the laboratory"):
         procurement.received_at = received_at
         procurement.received_temperature_c = temperature_c

@@ -1,6 +1,8 @@
 """Pages: donors (with screening and eligibility) and procurements (DIN with its boxed check character)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.orm import selectinload
@@ -26,21 +28,21 @@ bp = Blueprint("donors", __name__, template_folder="templates")
 
 
 class DonorForm(PageForm):
-    code = StringField("Pseudonymous code", validators=[DataRequired(), Rule(validators.pseudonymous_code)])
-    consent_date = DateField("Consent date", validators=[DataRequired(), Rule(validators.past_date)])
-    consent_scope = StringField("Consent scope", validators=[DataRequired(), Rule(validators.text, 500, 3)])
+    code = StringField(_l("Pseudonymous code"), validators=[DataRequired(), Rule(validators.pseudonymous_code)])
+    consent_date = DateField(_l("Consent date"), validators=[DataRequired(), Rule(validators.past_date)])
+    consent_scope = StringField(_l("Consent scope"), validators=[DataRequired(), Rule(validators.text, 500, 3)])
 
 
 class ScreeningForm(PageForm):
-    marker = SelectField("Marker", choices=list(MARKERS))
-    method = SelectField("Method", choices=list(METHODS))
-    sample_date = DateField("Sample date", validators=[DataRequired(), Rule(validators.past_date)])
-    result = SelectField("Result", choices=list(RESULTS))
+    marker = SelectField(_l("Marker"), choices=list(MARKERS))
+    method = SelectField(_l("Method"), choices=list(METHODS))
+    sample_date = DateField(_l("Sample date"), validators=[DataRequired(), Rule(validators.past_date)])
+    result = SelectField(_l("Result"), choices=list(RESULTS))
 
 
 class ReceiptForm(PageForm):
-    received_at = DateTimeLocalField("Received at (site time)", validators=[DataRequired()])
-    temperature_c = DecimalNumberField("Temperature on receipt (°C)", places=1, validators=[DataRequired()])
+    received_at = DateTimeLocalField(_l("Received at (site time)"), validators=[DataRequired()])
+    temperature_c = DecimalNumberField(_l("Temperature on receipt (°C)"), places=1, validators=[DataRequired()])
 
 
 @bp.app_template_filter("din_check")
@@ -76,7 +78,7 @@ def add_screening(donor_id: int):
     form = validated(ScreeningForm())
     operations.add_screening_test(operations.get_donor(donor_id), form.marker.data, form.method.data,
                                   form.sample_date.data, form.result.data)
-    flash("Screening result recorded.", "success")
+    flash(_("Screening result recorded."), "success")
     return redirect(url_for("donors.donor", donor_id=donor_id))
 
 
@@ -86,7 +88,7 @@ def decide(donor_id: int, decision: str):
     form = validated(SignatureForm())
     operations.decide_eligibility(operations.get_donor(donor_id), current_user, form.password.data,
                                   f"donor {decision}", form.reason.data or None)
-    flash(f"Signed: donor {decision}.", "success")
+    flash(_("Signed: donor %(decision)s.", decision=decision), "success")
     return redirect(url_for("donors.donor", donor_id=donor_id))
 
 
@@ -97,7 +99,8 @@ def record_procurement(donor_id: int):
     data = submitted(ProcurementCreateSchema(), ("collected_at",), donor_id=donor.id)
     data.pop("donor_id")
     procurement = operations.create_procurement(donor, current_user, data)
-    flash(f"Procurement recorded: DIN {procurement.din} {check_character(procurement.din)}.", "success")
+    flash(_("Procurement recorded: DIN %(din)s %(check_character)s.", din=procurement.din,
+            check_character=check_character(procurement.din)), "success")
     return redirect(url_for("donors.procurement", procurement_id=procurement.id))
 
 
@@ -105,7 +108,7 @@ def record_procurement(donor_id: int):
 @requires("donors.consent_withdrawal")
 def withdraw_consent(donor_id: int):
     operations.withdraw_consent(operations.get_donor(donor_id), submitted(ReasonSchema())["reason"])
-    flash("Withdrawal of consent recorded: no further processing or release of this donor's material.", "success")
+    flash(_("Withdrawal of consent recorded: no further processing or release of this donor's material."), "success")
     return redirect(url_for("donors.donor", donor_id=donor_id))
 
 
@@ -118,7 +121,7 @@ def procurement(procurement_id: int):
         validated(form)
         operations.receive_procurement(record, current_user, site_time(form.received_at.data),
                                        form.temperature_c.data)
-        flash("Receipt recorded.", "success")
+        flash(_("Receipt recorded."), "success")
         return redirect(url_for("donors.procurement", procurement_id=procurement_id))
     return render_template("donors/procurement.html", procurement=record, form=form, product_codes=tissue_codes())
 

@@ -1,6 +1,7 @@
 """A dose as a FHIR R5 BiologicallyDerivedProductDispense: which product, for which patient, by whom, when, where."""
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.core.errors import RuleViolation
@@ -24,7 +25,8 @@ def _person(user_id: int | None, function: str) -> dict | None:
 def biologically_derived_product_dispense(dose: Dose) -> dict:
     """The FHIR R5 BiologicallyDerivedProductDispense of a prepared dose (JSON as a dict)."""
     if dose.syringe_unit_id is None:
-        raise RuleViolation(f"dose {dose.barcode} is {dose.state}: it has no product to dispense until it is prepared")
+        raise RuleViolation(_("dose %(barcode)s is %(state)s: it has no product to dispense until it is prepared",
+                              barcode=dose.barcode, state=dose.state))
     fin = current_app.config["FIN"]
     patient = db.session.get(Patient, dose.patient_id)
     resource = {

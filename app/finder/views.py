@@ -2,6 +2,7 @@
 donor code opens that object's page; anything else is refused in words."""
 
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import NotFound
@@ -46,11 +47,11 @@ def _by_name(text: str) -> str | None:
 def find():
     text = request.args.get("q", "").strip()
     if not text:
-        raise NotFound("type or scan a code, a lot number, a DIN or a donor code")
+        raise NotFound(_("type or scan a code, a lot number, a DIN or a donor code"))
     page = _by_name(text)
     if page is None:
         try:
             page = _page_of(scan.resolve(text))
         except NotFound:
-            raise NotFound(f"nothing known is called or coded {text!r}") from None
+            raise NotFound(_("nothing known is called or coded %(text)s", text=repr(text))) from None
     return redirect(page)

@@ -7,6 +7,7 @@ of the family holds. Allocation locks the donation's procurement row first, so t
 one donation made at the same moment never get the same division (on SQLite writes are serial anyway).
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import InvalidInput
@@ -34,7 +35,7 @@ def taken(din: str, product_code: str) -> set[str]:
     family = db.session.execute(select(Lot.id, Lot.division).where(Lot.din == din,
                                                                    Lot.product_code == product_code)).all()
     held = {division for _, division in family}
-    for _, answer in divisions_held.send(__name__, lot_ids=[lot_id for lot_id, _ in family]):
+    for _receiver, answer in divisions_held.send(__name__, lot_ids=[lot_id for lot_id, _division in family]):
         held |= answer
     return held
 
@@ -56,6 +57,6 @@ def for_units(lot: Lot, count: int) -> list[str]:
 def _next(held: set[str], count: int, what: str, field: str) -> list[str]:
     free = [division for division in SEQUENCE if division not in held]
     if count > len(free):
-        raise InvalidInput(f"only {len(free)} divisions are left for this DIN and product code: at most "
-                           f"{len(free)} more {what}s", {field: ["no division left"]})
+        raise InvalidInput(_("only %(len)s divisions are left for this DIN and product code: at most %(len)s more "
+                             "%(what)ss", len=len(free), what=what), {field: [_("no division left")]})
     return free[:count]

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from app.core.terms import term
+
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 170, 46, 30, 50, 10
 #: widths of a 13 px character, bold and regular, generous for system-ui fonts: a box fits its longest label
 BOLD_CHAR_W, CHAR_W, PADDING = 8.5, 7.5, 16
@@ -50,5 +52,5 @@ def layout(lot_id: int, nodes, edges: list[dict]) -> dict:
 
 
 def second_line(node) -> str:
-    """The box's second line: the lot's kind and state in words."""
-    return f"{node.kind.replace('_', ' ')} · {node.state.replace('_', ' ')}"
+    """The box's second line: the lot's kind and state in the reader's words."""
+    return f"{term(node.kind).replace('_', ' ')} · {term(node.state).replace('_', ' ')}"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -13,7 +14,7 @@ from app.extensions import db
 
 KINDS = ("tissue", "culture_passage", "master_cell_bank", "working_cell_bank", "drug_product")
 #: a lot is made in process, goes to quarantine for QC, and QA releases or rejects it; a recall or expiry ends it
-LOT_STATES = StateMachine("lot", "state", {
+LOT_STATES = StateMachine(N_("lot"), "state", {
     "in_process": ("quarantine", "rejected", "recalled"),
     "quarantine": ("released", "rejected", "recalled"),
     "released": ("expired", "recalled"),

@@ -1,5 +1,6 @@
 """Rules for lots: creation from a procurement, derivation, processing steps, deviations, state changes."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -39,7 +40,8 @@ def donors_of(lot: Lot) -> list[Donor]:
 def _require_processing_allowed(lot: Lot) -> None:
     withdrawn = [d.code for d in donors_of(lot) if d.consent_withdrawn]
     if withdrawn:
-        raise RuleViolation(f"donor {', '.join(withdrawn)} withdrew consent: no further processing of lot {lot.number}")
+        raise RuleViolation(_("donor %(withdrawn)s withdrew consent: no further processing of lot %(number)s",
+                              withdrawn=', '.join(withdrawn), number=lot.number))
 
 
 @guarded("catalogue.manage")
@@ -48,7 +50,7 @@ def create_product_code(code: str, description: str, lot_kind: str,
     """Add an entry to the facility's product code catalogue."""
     description = validators.text(description, "description", 300, min_length=3)
     if db.session.scalar(select(ProductCode.id).where(ProductCode.code == code)) is not None:
-        raise RuleViolation(f"product code {code} is already in the catalogue")
+        raise RuleViolation(_("product code %(code)s is already in the catalogue", code=code))
     product = ProductCode(code=code, description=description, lot_kind=lot_kind, active=True,
                           thaw_expiry_hours=thaw_expiry_hours)
     with audit.action(db.session, "product_code.create"):
@@ -59,17 +61,19 @@ def create_product_code(code: str, description: str, lot_kind: str,
 def _product_code(code: str, kind: str) -> ProductCode:
     product = db.session.scalar(select(ProductCode).where(ProductCode.code == code))
     if product is None or not product.active:
-        raise InvalidInput(f"product code {code} is not in the catalogue", {"product_code": ["unknown"]})
+        raise InvalidInput(_("product code %(code)s is not in the catalogue", code=code),
+                           {"product_code": [_("unknown")]})
     if product.lot_kind != kind:
-        raise InvalidInput(f"product code {code} is for {product.lot_kind} lots, not {kind}",
-                           {"product_code": ["wrong kind"]})
+        raise InvalidInput(_("product code %(code)s is for %(lot_kind)s lots, not %(kind)s", code=code,
+                             lot_kind=product.lot_kind, kind=kind),
+                           {"product_code": [_("wrong kind")]})
     return product
 
 
 def _unique_number(number: str) -> str:
     number = validators.lot_number(number)
     if db.session.scalar(select(Lot.id).where(Lot.number == number)) is not None:
-        raise RuleViolation(f"lot number {number} is already used")
+        raise RuleViolation(_("lot number %(number)s is already used", number=number))
     return number
 
 
@@ -77,9 +81,9 @@ def _unique_number(number: str) -> str:
 def create_tissue_lot(procurement: Procurement, number: str, product_code: str) -> Lot:
     """The first lot of a donation: the received tissue."""
     if procurement.received_at is None:
-        raise RuleViolation(f"procurement {procurement.din} has not been received at the laboratory")
+        raise RuleViolation(_("procurement %(din)s has not been received at the laboratory", din=procurement.din))
     if procurement.donor.consent_withdrawn:
-        raise RuleViolation(f"donor {procurement.donor.code} withdrew consent: no processing")
+        raise RuleViolation(_("donor %(code)s withdrew consent: no processing", code=procurement.donor.code))
     _product_code(product_code, "tissue")
     lot = Lot(number=_unique_number(number), kind="tissue", din=procurement.din, product_code=product_code,
               division=divisions.for_lot(procurement.din, product_code), procurement_id=procurement.id,
@@ -93,17 +97,17 @@ def create_tissue_lot(procurement: Procurement, number: str, product_code: str) 
 def derive_lot(parents: list[Lot], data: dict) -> Lot:
     """A child lot (passage, cell bank, drug product) from one or more parent lots of one donation."""
     if not parents:
-        raise InvalidInput("a derived lot needs at least one parent", {"parent_ids": ["empty"]})
+        raise InvalidInput(_("a derived lot needs at least one parent"), {"parent_ids": [_("empty")]})
     dins = {p.din for p in parents}
     if len(dins) > 1:
-        raise RuleViolation("parents come from different donations (DINs " + ", ".join(sorted(dins)) + "): pooling "
-                            "is not supported")
+        raise RuleViolation(_("parents come from different donations (DINs %(dins)s): pooling is not supported",
+                              dins=", ".join(sorted(dins))))
     for parent in parents:
         if parent.state in CLOSED_STATES:
-            raise RuleViolation(f"parent lot {parent.number} is {parent.state}")
+            raise RuleViolation(_("parent lot %(number)s is %(state)s", number=parent.number, state=parent.state))
         _require_processing_allowed(parent)
     if data["kind"] == "tissue":
-        raise InvalidInput("tissue lots come from a procurement, not from parents", {"kind": ["tissue"]})
+        raise InvalidInput(_("tissue lots come from a procurement, not from parents"), {"kind": [_("tissue")]})
     _product_code(data["product_code"], data["kind"])
     din = dins.pop()
     lot = Lot(number=_unique_number(data["number"]), kind=data["kind"], din=din, product_code=data["product_code"],
@@ -126,16 +130,17 @@ def add_step(lot: Lot, operator, data: dict) -> ProcessStep:
             "observations": validators.optional_text(data.get("observations"), "observations", 5000,
                                                      multiline=True) or ""}
     if lot.state != "in_process":
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: processing steps are recorded only in process")
+        raise RuleViolation(_("lot %(number)s is %(state)s: processing steps are recorded only in process",
+                              number=lot.number, state=lot.state))
     _require_processing_allowed(lot)
     consumed = []
     for item in data.get("materials", []):
         material = get_material(item["material_id"])
         if why := unusable_because(material, data["started_at"].date()):
-            raise RuleViolation(f"{why}: it cannot be consumed")
+            raise RuleViolation(_("%(why)s: it cannot be consumed", why=why))
         consumed.append(StepMaterial(material_lot_id=material.id, quantity=item["quantity"], unit=item["unit"]))
     if data.get("ended_at") and data["ended_at"] < data["started_at"]:
-        raise InvalidInput("a step cannot end before it starts", {"ended_at": ["before started_at"]})
+        raise InvalidInput(_("a step cannot end before it starts"), {"ended_at": [_("before started_at")]})
     step = ProcessStep(lot=lot, operator_id=operator.id, step_type=data["step_type"], equipment=data["equipment"],
                        started_at=data["started_at"], ended_at=data.get("ended_at"),
                        observations=data.get("observations", ""), materials=consumed)
@@ -149,11 +154,11 @@ def close_step(step: ProcessStep, closer, ended_at, observations: str | None) ->
     ended_at = validators.past_moment(ended_at, "ended_at")
     observations = validators.optional_text(observations, "observations", 5000, multiline=True)
     if step.ended_at is not None:
-        raise RuleViolation(f"step {step.id} is already closed")
+        raise RuleViolation(_("step %(id)s is already closed", id=step.id))
     if closer.id != step.operator_id:
-        raise RuleViolation("a step is closed by the operator who performed it")
+        raise RuleViolation(_("a step is closed by the operator who performed it"))
     if ended_at < step.started_at:
-        raise InvalidInput("a step cannot end before it starts", {"ended_at": ["before started_at"]})
+        raise InvalidInput(_("a step cannot end before it starts"), {"ended_at": [_("before started_at")]})
     with audit.action(db.session, "lot.step_close", "step finished"):
         step.ended_at = ended_at
         if observations:
@@ -175,7 +180,7 @@ def close_deviation(deviation: Deviation, signer, password: str, resolution: str
     """QA closes a deviation with its resolution and an e-signature."""
     resolution = validators.text(resolution, "resolution", 5000, min_length=5, multiline=True)
     if not deviation.is_open:
-        raise RuleViolation(f"deviation {deviation.id} is already closed")
+        raise RuleViolation(_("deviation %(id)s is already closed", id=deviation.id))
     signed_change(deviation, signer, password, "deviation closed", "deviation.close", resolution,
                   {"resolution": resolution, "closed_at": utcnow()}, "closure_signature_id")
     return deviation
@@ -186,7 +191,7 @@ def submit_to_quarantine(lot: Lot, reason: str) -> Lot:
     """Processing is finished: the lot waits in quarantine for QC and QA's decision."""
     reason = validators.reason(reason)
     if lot.state != "in_process":
-        raise RuleViolation(f"lot {lot.number} is {lot.state}, not in process")
+        raise RuleViolation(_("lot %(number)s is %(state)s, not in process", number=lot.number, state=lot.state))
     with audit.action(db.session, "lot.quarantine", reason):
         LOT_STATES.move(lot, "quarantine")
     return lot
@@ -202,7 +207,8 @@ def set_expiry(lot: Lot, expires_at, reason: str) -> Lot:
     if expires_at <= utcnow():
         validators.refuse("expires_at", f"{expires_at.isoformat()} is already past")
     if lot.state not in ("in_process", "quarantine"):
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: its expiry is set before release or rejection")
+        raise RuleViolation(_("lot %(number)s is %(state)s: its expiry is set before release or rejection",
+                              number=lot.number, state=lot.state))
     with audit.action(db.session, "lot.expiry", reason):
         lot.expires_at = expires_at
     return lot
@@ -213,7 +219,8 @@ def expire(lot: Lot, reason: str) -> Lot:
     """A released lot reached its expiry: it may no longer be used."""
     reason = validators.reason(reason)
     if lot.state != "released":
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: only a released lot expires")
+        raise RuleViolation(_("lot %(number)s is %(state)s: only a released lot expires", number=lot.number,
+                              state=lot.state))
     with audit.action(db.session, "lot.expired", reason):
         LOT_STATES.move(lot, "expired")
     return lot

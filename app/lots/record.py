@@ -2,6 +2,7 @@
 and the product code catalogue, each posting to the operation the API calls, through the API's own schema."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -39,7 +40,8 @@ def _lot_page(lot_id: int):
 def _lot_by_number(number: str) -> Lot:
     lot = db.session.scalar(select(Lot).where(Lot.number == number))
     if lot is None:
-        raise InvalidInput(f"no lot is numbered {number}", {"other_parents": [f"unknown lot {number}"]})
+        raise InvalidInput(_("no lot is numbered %(number)s", number=number),
+                           {"other_parents": [_("unknown lot %(number)s", number=number)]})
     return lot
 
 
@@ -49,7 +51,7 @@ def tissue_lot(procurement_id: int):
     procurement = get_procurement(procurement_id)
     data = submitted(TissueLotCreateSchema(), procurement_id=procurement.id)
     lot = operations.create_tissue_lot(procurement, data["number"], data["product_code"])
-    flash(f"Tissue lot {lot.number} created.", "success")
+    flash(_("Tissue lot %(number)s created.", number=lot.number), "success")
     return _lot_page(lot.id)
 
 
@@ -60,7 +62,7 @@ def child_lot(lot_id: int):
     data = submitted(ChildLotCreateSchema())
     data.pop("other_parent_ids", None)
     child = operations.derive_lot([operations.get_lot(lot_id), *others], data)
-    flash(f"Lot {child.number} derived.", "success")
+    flash(_("Lot %(number)s derived.", number=child.number), "success")
     return _lot_page(child.id)
 
 
@@ -82,7 +84,7 @@ def open_step(lot_id: int):
     lot = operations.get_lot(lot_id)
     data = submitted(StepCreateSchema(), ("started_at", "ended_at"), materials=_materials())
     step = operations.add_step(lot, current_user, data)
-    flash(f"Step {step.step_type} recorded.", "success")
+    flash(_("Step %(step_type)s recorded.", step_type=step.step_type), "success")
     return _lot_page(lot.id)
 
 
@@ -92,7 +94,7 @@ def close_step(step_id: int):
     step = operations.get_step(step_id)
     data = submitted(StepCloseSchema(), ("ended_at",))
     operations.close_step(step, current_user, data["ended_at"], data["observations"])
-    flash(f"Step {step.step_type} closed.", "success")
+    flash(_("Step %(step_type)s closed.", step_type=step.step_type), "success")
     return _lot_page(step.lot_id)
 
 
@@ -101,7 +103,7 @@ def close_step(step_id: int):
 def open_deviation(lot_id: int):
     deviation = operations.open_deviation(operations.get_lot(lot_id), current_user,
                                           submitted(DeviationCreateSchema())["description"])
-    flash(f"Deviation {deviation.id} opened.", "success")
+    flash(_("Deviation %(id)s opened.", id=deviation.id), "success")
     return _lot_page(lot_id)
 
 
@@ -109,7 +111,7 @@ def open_deviation(lot_id: int):
 @requires("lots.quarantine")
 def quarantine(lot_id: int):
     lot = operations.submit_to_quarantine(operations.get_lot(lot_id), submitted(ReasonSchema())["reason"])
-    flash(f"Lot {lot.number} is in quarantine.", "success")
+    flash(_("Lot %(number)s is in quarantine.", number=lot.number), "success")
     return _lot_page(lot_id)
 
 
@@ -117,7 +119,7 @@ def quarantine(lot_id: int):
 @requires("lots.retire")
 def retire(lot_id: int):
     lot = operations.expire(operations.get_lot(lot_id), submitted(RetireSchema())["reason"])
-    flash(f"Lot {lot.number} expired.", "success")
+    flash(_("Lot %(number)s expired.", number=lot.number), "success")
     return _lot_page(lot_id)
 
 
@@ -126,7 +128,7 @@ def retire(lot_id: int):
 def product_codes():
     if request.method == "POST":
         code = operations.create_product_code(**submitted(ProductCodeSchema()))
-        flash(f"Product code {code.code} added.", "success")
+        flash(_("Product code %(code)s added.", code=code.code), "success")
         return redirect(url_for("record.product_codes"))
     codes = db.session.scalars(select(ProductCode).order_by(ProductCode.code)).all()
     return render_template("lots/product_codes.html", codes=codes,

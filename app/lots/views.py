@@ -2,6 +2,8 @@
 are the qc and release packages' own)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import DateTimeLocalField, StringField, TextAreaField
@@ -25,12 +27,12 @@ bp = Blueprint("lots", __name__, template_folder="templates")
 
 
 class ExpiryForm(PageForm):
-    expires_at = DateTimeLocalField("Expires at (site time)", validators=[InputRequired()], tz=site_zone)
-    reason = StringField("Reason", validators=[DataRequired(), Length(min=3, max=2000)])
+    expires_at = DateTimeLocalField(_l("Expires at (site time)"), validators=[InputRequired()], tz=site_zone)
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 class DeviationCloseForm(SignatureForm):
-    resolution = TextAreaField("Resolution", validators=[DataRequired(), Length(min=5, max=5000)])
+    resolution = TextAreaField(_l("Resolution"), validators=[DataRequired(), Length(min=5, max=5000)])
 
 
 @bp.route("/lots")
@@ -67,7 +69,8 @@ def kind_choices() -> list[tuple[str, str]]:
 def set_expiry(lot_id: int):
     form = validated(ExpiryForm())
     record = operations.set_expiry(operations.get_lot(lot_id), form.expires_at.data, form.reason.data)
-    flash(f"Lot {record.number} expires {record.expires_at:%Y-%m-%d %H:%M} UTC.", "success")
+    flash(_("Lot %(number)s expires %(expires_at)s UTC.", number=record.number,
+            expires_at=format(record.expires_at, "%Y-%m-%d %H:%M")), "success")
     return redirect(url_for("lots.lot", lot_id=lot_id))
 
 
@@ -77,5 +80,5 @@ def close_deviation(deviation_id: int):
     form = validated(DeviationCloseForm())
     deviation = operations.get_deviation(deviation_id)
     operations.close_deviation(deviation, current_user, form.password.data, form.resolution.data)
-    flash(f"Deviation {deviation.id} closed and signed.", "success")
+    flash(_("Deviation %(id)s closed and signed.", id=deviation.id), "success")
     return redirect(url_for("lots.lot", lot_id=deviation.lot_id))

@@ -5,13 +5,14 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
 from app.extensions import db
 
 #: a received lot waits in quarantine until QA approves or rejects it
-MATERIAL_STATES = StateMachine("material lot", "status", {
+MATERIAL_STATES = StateMachine(N_("material lot"), "status", {
     "quarantine": ("approved", "rejected"), "approved": (), "rejected": (),
 }, initial=("quarantine",), named_by="supplier_lot")
 

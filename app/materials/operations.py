@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -29,10 +30,12 @@ def find_by_code(code: str, field: str = "material") -> MaterialLot:
     else:
         found = db.session.scalars(select(MaterialLot).where(MaterialLot.supplier_lot == code)).all()
     if not found:
-        raise InvalidInput(f"no material lot is registered under {code}", {field: [f"unknown material lot {code}"]})
+        raise InvalidInput(_("no material lot is registered under %(code)s", code=code),
+                           {field: [_("unknown material lot %(code)s", code=code)]})
     if len(found) > 1:
-        raise InvalidInput(f"several material lots carry supplier lot {code}: scan the internal code (MAT-…)",
-                           {field: ["ambiguous: scan the internal code"]})
+        raise InvalidInput(_("several material lots carry supplier lot %(code)s: scan the internal code (MAT-…)",
+                             code=code),
+                           {field: [_("ambiguous: scan the internal code")]})
     return found[0]
 
 
@@ -46,8 +49,8 @@ def receive_material(data: dict) -> MaterialLot:
         supplier=data["supplier"], catalogue_number=data["catalogue_number"], supplier_lot=data["supplier_lot"]
     ).first()
     if duplicate is not None:
-        raise RuleViolation(f"lot {data['supplier_lot']} of {data['catalogue_number']} is already registered "
-                            f"(id {duplicate.id})")
+        raise RuleViolation(_("lot %(data)s of %(data2)s is already registered (id %(id)s)", data=data['supplier_lot'],
+                              data2=data['catalogue_number'], id=duplicate.id))
     material = MaterialLot(status="quarantine", **data)
     with audit.action(db.session, "material.receive"):
         db.session.add(material)
@@ -59,7 +62,8 @@ def decide(material: MaterialLot, signer, password: str, meaning: str, reason: s
     """QA approves ('approved for use') or rejects ('rejected') a lot in quarantine, with an e-signature."""
     reason = validators.optional_reason(reason)
     if material.status != "quarantine":
-        raise RuleViolation(f"material lot {material.supplier_lot} is already {material.status}")
+        raise RuleViolation(_("material lot %(supplier_lot)s is already %(status)s", supplier_lot=material.supplier_lot,
+                              status=material.status))
     status = "approved" if meaning == "approved for use" else "rejected"
     signed_change(material, signer, password, meaning, "material.decision", reason, {"status": status},
                   "decision_signature_id")

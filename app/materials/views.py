@@ -1,6 +1,7 @@
 """Pages: material lots (register, QA's signed decision) for the step form's scanned materials."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,7 +21,8 @@ bp = Blueprint("materials", __name__, template_folder="templates")
 def materials():
     if request.method == "POST":
         material = operations.receive_material(submitted(MaterialCreateSchema()))
-        flash(f"Material lot {material.supplier_lot} registered as MAT-{material.id}, in quarantine.", "success")
+        flash(_("Material lot %(supplier_lot)s registered as MAT-%(id)s, in quarantine.",
+                supplier_lot=material.supplier_lot, id=material.id), "success")
         return redirect(url_for("materials.materials"))
     return render_template("materials/list.html",
                            materials=db.session.scalars(select(MaterialLot).order_by(MaterialLot.id)).all())
@@ -32,5 +34,6 @@ def decide(material_id: int):
     data = submitted(MaterialDecisionSchema())
     material = operations.decide(operations.get_material(material_id), current_user, data["password"],
                                  data["meaning"], data["reason"])
-    flash(f"Signed: material lot {material.supplier_lot} {data['meaning']}.", "success")
+    flash(_("Signed: material lot %(supplier_lot)s %(meaning)s.", supplier_lot=material.supplier_lot,
+            meaning=data["meaning"]), "success")
     return redirect(url_for("materials.materials"))

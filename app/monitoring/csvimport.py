@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
@@ -53,26 +54,26 @@ class _Lines:
         if code not in self.places:
             self.places[code] = db.session.scalar(select(StorageLocation).where(StorageLocation.barcode == code))
         if self.places[code] is None:
-            raise InvalidInput(f"no storage unit has the barcode {code!r}")
+            raise InvalidInput(_("no storage unit has the barcode %(code)s", code=repr(code)))
         return self.places[code]
 
     def parse(self, number: int, row: dict) -> Line:
         raw = {name: (row.get(name) or "").strip() for name in COLUMNS}
         if missing := [name for name in COLUMNS if not raw[name]]:
-            raise InvalidInput(f"empty {', '.join(missing)}")
+            raise InvalidInput(_("empty %(missing)s", missing=', '.join(missing)))
         try:
             moment = site_time(dt.datetime.fromisoformat(raw["timestamp"])).astimezone(dt.UTC)
         except (ValueError, OverflowError):
-            raise InvalidInput(f"{raw['timestamp']!r} is not an ISO-8601 time") from None
+            raise InvalidInput(_("%(raw)s is not an ISO-8601 time", raw=repr(raw['timestamp']))) from None
         try:
             value = Decimal(raw["temperature_c"])
         except InvalidOperation:
-            raise InvalidInput(f"{raw['temperature_c']!r} is not a number") from None
+            raise InvalidInput(_("%(raw)s is not a number", raw=repr(raw['temperature_c']))) from None
         storage_unit = self.place(raw["sensor"])
         value = check_reading(storage_unit, moment, value)
         key = (storage_unit.id, moment)
         if key in self.seen:
-            raise InvalidInput(f"same sensor and time as line {self.seen[key]}")
+            raise InvalidInput(_("same sensor and time as line %(seen)s", seen=self.seen[key]))
         self.seen[key] = number
         return Line(number, storage_unit, moment, value)
 
@@ -83,8 +84,9 @@ class _Lines:
 def _header(reader: csv.DictReader) -> None:
     names = [name.strip().lower() for name in reader.fieldnames or []]
     if missing := [name for name in COLUMNS if name not in names]:
-        raise InvalidInput(f"line 1: the header lacks {', '.join(missing)} (needs {', '.join(COLUMNS)})",
-                           {"line 1": ["header"]})
+        raise InvalidInput(_("line 1: the header lacks %(missing)s (needs %(columns)s)", missing=', '.join(missing),
+                             columns=', '.join(COLUMNS)),
+                           {"line 1": [_("header")]})
     reader.fieldnames = names
 
 
@@ -117,21 +119,24 @@ def parse(text: str) -> list[Line]:
         parsed, lines = _Lines(), []
         for row in reader:
             if reader.line_num > MAX_LINES:
-                raise InvalidInput(f"line {reader.line_num}: a file holds at most {MAX_LINES} lines",
-                                   {"csv": ["too long"]})
+                raise InvalidInput(_("line %(line_num)s: a file holds at most %(max_lines)s lines",
+                                     line_num=reader.line_num, max_lines=MAX_LINES),
+                                   {"csv": [_("too long")]})
             try:
                 lines.append(parsed.parse(reader.line_num, row))
             except DomainError as error:
                 parsed.fail(reader.line_num, error.message)
     except csv.Error as error:
-        raise InvalidInput(f"line {reader.line_num}: not readable as CSV ({error})", {"csv": [str(error)]}) from None
+        raise InvalidInput(_("line %(line_num)s: not readable as CSV (%(error)s)", line_num=reader.line_num,
+                             error=error), {"csv": [str(error)]}) from None
     if not lines and not parsed.errors:
-        raise InvalidInput("the file holds no readings", {"csv": ["empty"]})
+        raise InvalidInput(_("the file holds no readings"), {"csv": [_("empty")]})
     _already_recorded(lines, parsed)
     if parsed.errors:
         numbered = sorted(parsed.errors.items(), key=lambda item: int(item[0].split()[1]))[:MAX_ERRORS]
-        raise InvalidInput("the file was refused, nothing was recorded: "
-                           + "; ".join(f"{where}: {messages[0]}" for where, messages in numbered), dict(numbered))
+        raise InvalidInput(_("the file was refused, nothing was recorded: %(problems)s",
+                             problems="; ".join(f"{where}: {messages[0]}" for where, messages in numbered)),
+                           dict(numbered))
     return lines
 
 
@@ -145,7 +150,7 @@ def import_csv(text: str, actor) -> dict:
             excursions = record_series(group[0].storage_unit, [(line.measured_at, line.value_c) for line in group],
                                        actor, "csv")
         except RuleViolation as error:
-            raise RuleViolation(f"{error.message}; nothing was recorded") from None
+            raise RuleViolation(_("%(message)s; nothing was recorded", message=error.message)) from None
         changed.update((excursion.id, excursion) for excursion in excursions)
     excursions = [changed[key] for key in sorted(changed)]
     for excursion in excursions:  # once the whole file is in: an excursion ended later in the file is not open

@@ -15,6 +15,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -54,14 +55,18 @@ def in_range(storage_unit: StorageLocation, value: Decimal) -> bool:
 def check_reading(storage_unit: StorageLocation, measured_at: dt.datetime, value_c: Decimal) -> Decimal:
     """Refuse a reading that cannot be recorded (409 wrong place, 422 bad value); answers the value in tenths."""
     if storage_unit.kind != "storage_unit":
-        raise RuleViolation(f"{storage_unit.name} is a {storage_unit.kind}: readings are of storage units")
+        raise RuleViolation(_("%(name)s is a %(kind)s: readings are of storage units", name=storage_unit.name,
+                              kind=storage_unit.kind))
     if storage_unit.min_temp_c is None and storage_unit.max_temp_c is None:
-        raise RuleViolation(f"storage unit {storage_unit.name} has no temperature range: set it before recording")
+        raise RuleViolation(_("storage unit %(name)s has no temperature range: set it before recording",
+                              name=storage_unit.name))
     validators.past_moment(measured_at, "measured_at")
     if not value_c.is_finite() or value_c.as_tuple().exponent < -1:
-        raise InvalidInput(f"{value_c} °C: temperatures are recorded to 0.1 °C", {"value_c": ["one decimal"]})
+        raise InvalidInput(_("%(value_c)s °C: temperatures are recorded to 0.1 °C", value_c=value_c),
+                           {"value_c": [_("one decimal")]})
     if not Decimal("-273.1") <= value_c <= Decimal("999.9"):
-        raise InvalidInput(f"{value_c} °C is not a possible temperature", {"value_c": ["out of bounds"]})
+        raise InvalidInput(_("%(value_c)s °C is not a possible temperature", value_c=value_c),
+                           {"value_c": [_("out of bounds")]})
     return tenths(value_c)
 
 
@@ -89,13 +94,15 @@ def record_reading(storage_unit: StorageLocation, measured_at: dt.datetime, valu
     value_c = check_reading(storage_unit, measured_at, value_c)
     lock_storage_unit(storage_unit)
     if _duplicate(storage_unit, measured_at):
-        raise RuleViolation(f"a reading of {storage_unit.name} at {when(measured_at)} is already recorded")
+        raise RuleViolation(_("a reading of %(name)s at %(when)s is already recorded", name=storage_unit.name,
+                              when=when(measured_at)))
     reading = new_reading(storage_unit, measured_at, value_c, actor, source)
     try:
         with audit.action(db.session, f"temperature.reading_{source}"):
             db.session.add(reading)
     except IntegrityError:
-        raise RuleViolation(f"a reading of {storage_unit.name} at {when(measured_at)} was just recorded") from None
+        raise RuleViolation(_("a reading of %(name)s at %(when)s was just recorded", name=storage_unit.name,
+                              when=when(measured_at))) from None
     excursion, span_changed = _apply(storage_unit, reading)
     if flag and span_changed:
         flag_span(excursion)
@@ -155,9 +162,9 @@ def widen(storage_unit: StorageLocation, excursion: Excursion, value: Decimal,
         return excursion
     assessed = [f for f in excursion.flags if not f.is_open]
     if assessed:
-        raise RuleViolation(f"excursion {excursion.id} of {storage_unit.name} was already assessed by QA "
-                            f"(flag {assessed[0].id}): a reading of {value} °C that changes its span or extremes "
-                            "cannot be recorded; open a deviation instead")
+        raise RuleViolation(_("excursion %(id)s of %(name)s was already assessed by QA (flag %(id2)s): a reading of "
+                              "%(value)s °C that changes its span or extremes cannot be recorded; open a deviation "
+                              "instead", id=excursion.id, name=storage_unit.name, id2=assessed[0].id, value=value))
     with audit.action(db.session, "excursion.widen", f"out-of-range reading of {value} °C"):
         for name, new in changes.items():
             setattr(excursion, name, new)
@@ -232,8 +239,9 @@ def flag_refusal(unit: Unit, doing: str) -> str | None:
     if not flags:
         return None
     excursion = flags[0].excursion
-    return (f"unit {unit.barcode} is flagged by excursion {excursion.id} ({describe(excursion)}): "
-            f"{doing} is not allowed until QA assesses it")
+    return _("unit %(barcode)s is flagged by excursion %(excursion)s (%(excursion_text)s): %(doing)s is not allowed "
+             "until QA assesses it", barcode=unit.barcode, excursion=excursion.id, excursion_text=describe(excursion),
+             doing=doing)
 
 
 def require_unflagged(unit: Unit, doing: str) -> None:
@@ -245,7 +253,8 @@ def require_unflagged(unit: Unit, doing: str) -> None:
 
 def _require_ended(excursion: Excursion) -> None:
     if excursion.is_open:
-        raise RuleViolation(f"excursion {excursion.id} is still going on: its flags are assessed once it ends")
+        raise RuleViolation(_("excursion %(id)s is still going on: its flags are assessed once it ends",
+                              id=excursion.id))
 
 
 @guarded("excursions.assess")
@@ -253,7 +262,8 @@ def close_flag(flag: ExcursionFlag, signer, password: str, assessment: str) -> E
     """QA closes a flag with its assessment and an e-signature, once the excursion has ended."""
     assessment = validators.text(assessment, "assessment", 5000, min_length=3, multiline=True)
     if not flag.is_open:
-        raise RuleViolation(f"excursion flag {flag.id} was already closed at {when(flag.closed_at)}")
+        raise RuleViolation(_("excursion flag %(id)s was already closed at %(when)s", id=flag.id,
+                              when=when(flag.closed_at)))
     _require_ended(flag.excursion)
     signed_change(flag, signer, password, "excursion assessed", "excursion_flag.close", assessment,
                   {"assessment": assessment, "closed_at": utcnow()}, "closure_signature_id")
@@ -267,7 +277,7 @@ def close_open_flags(excursion: Excursion, signer, password: str, assessment: st
     _require_ended(excursion)
     flags = [flag for flag in excursion.flags if flag.is_open]
     if not flags:
-        raise RuleViolation(f"excursion {excursion.id} has no open flag left to assess")
+        raise RuleViolation(_("excursion %(id)s has no open flag left to assess", id=excursion.id))
     signed_changes(flags, signer, password, "excursion assessed", "excursion_flag.close", assessment,
                    {"assessment": assessment, "closed_at": utcnow()}, "closure_signature_id")
     return flags

@@ -8,6 +8,7 @@ readings; otherwise each reading goes through ``record_reading``. Flags are left
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -54,7 +55,8 @@ def record_series(storage_unit: StorageLocation, items: list[tuple[dt.datetime, 
         with audit.action(db.session, f"temperature.reading_{source}"):
             db.session.add_all(readings)
     except IntegrityError:
-        raise RuleViolation(f"readings of {storage_unit.name} were just recorded by someone else") from None
+        raise RuleViolation(_("readings of %(name)s were just recorded by someone else",
+                              name=storage_unit.name)) from None
     excursion = db.session.scalar(select(Excursion).where(Excursion.storage_unit_id == storage_unit.id,
                                                           Excursion.ended_at.is_(None)))
     changed, run = {}, []

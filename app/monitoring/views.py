@@ -1,6 +1,8 @@
 """Pages: temperature excursions with their readings and flags (QA signs assessments), and recording readings."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from sqlalchemy import func, or_, select
@@ -10,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.auth.models import User
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import DecimalNumberField, PageForm, SignatureForm, validated
+from app.core.i18n import format_number
 from app.core.lookup import by_id
 from app.core.permissions import requires
 from app.core.timezones import site_zone
@@ -31,25 +34,25 @@ MAX_CSV = 2_000_000
 
 
 class FlagCloseForm(SignatureForm):
-    assessment = TextAreaField("Assessment", validators=[DataRequired(), Length(min=3, max=5000)])
+    assessment = TextAreaField(_l("Assessment"), validators=[DataRequired(), Length(min=3, max=5000)])
 
 
 class ReadingForm(PageForm):
-    storage_unit_id = SelectField("Storage unit", coerce=int, validate_choice=False, validators=[InputRequired()])
-    measured_at = DateTimeLocalField("Measured at (site time)", validators=[InputRequired()], tz=site_zone)
-    value_c = DecimalNumberField("Temperature (°C)", validators=[InputRequired()])
+    storage_unit_id = SelectField(_l("Storage unit"), coerce=int, validate_choice=False, validators=[InputRequired()])
+    measured_at = DateTimeLocalField(_l("Measured at (site time)"), validators=[InputRequired()], tz=site_zone)
+    value_c = DecimalNumberField(_l("Temperature (°C)"), validators=[InputRequired()])
 
 
 class ImportForm(PageForm):
-    csv_file = FileField("Monitor export file (CSV)")
-    csv_text = TextAreaField("or paste its text", validators=[Length(max=MAX_CSV)])
+    csv_file = FileField(_l("Monitor export file (CSV)"))
+    csv_text = TextAreaField(_l("or paste its text"), validators=[Length(max=MAX_CSV)])
 
 
 @bp.app_template_filter("temperature_range")
 def temperature_range(record) -> str:
     """The acceptable range of a storage unit (or of an excursion's storage unit when it opened), in words."""
-    low, high = ("…" if value is None else value for value in (record.min_temp_c, record.max_temp_c))
-    return f"{low} to {high} °C"
+    low, high = ("…" if value is None else format_number(value, 1) for value in (record.min_temp_c, record.max_temp_c))
+    return _("%(low)s to %(high)s °C", low=low, high=high)
 
 
 @bp.route("/excursions")
@@ -111,7 +114,8 @@ def close_flag(flag_id: int):
     except DomainError as error:
         db.session.rollback()
         return _render_excursion(operations.get_excursion(excursion_id), form, error, flag_id)
-    flash(f"Flag of unit {db.session.get(Unit, flag.unit_id).barcode} closed: your assessment is signed.", "success")
+    flash(_("Flag of unit %(barcode)s closed: your assessment is signed.",
+            barcode=db.session.get(Unit, flag.unit_id).barcode), "success")
     return redirect(url_for("monitoring.excursion_page", excursion_id=excursion_id, _anchor=f"flag-{flag_id}"))
 
 
@@ -125,7 +129,7 @@ def assess_excursion(excursion_id: int):
     except DomainError as error:
         db.session.rollback()
         return _render_excursion(operations.get_excursion(excursion_id), form, error, "all")
-    flash(f"{len(flags)} flag(s) closed: your assessment is signed for each unit.", "success")
+    flash(_("%(len)s flag(s) closed: your assessment is signed for each unit.", len=len(flags)), "success")
     return redirect(url_for("monitoring.excursion_page", excursion_id=excursion_id))
 
 
@@ -165,8 +169,8 @@ def record_reading():
     words = "in range" if reading.in_range else "out of range"
     if excursion is not None:
         words += f"; excursion {excursion.id} {'goes on' if excursion.is_open else 'has ended'}"
-    flash(f"Reading of {place.name} at {operations.when(reading.measured_at)} recorded: {reading.value_c} °C, "
-          f"{words}.", "success")
+    flash(_("Reading of %(name)s at %(when)s recorded: %(value_c)s °C, %(words)s.", name=place.name,
+            when=operations.when(reading.measured_at), value_c=reading.value_c, words=words), "success")
     return redirect(url_for("monitoring.temperature_page"))
 
 
@@ -175,15 +179,17 @@ def _csv_text(form: ImportForm) -> str:
     upload = form.csv_file.data
     if not upload:
         if not (form.csv_text.data or "").strip():
-            raise InvalidInput("choose the monitor's export file or paste its text", {"csv": ["empty"]})
+            raise InvalidInput(_("choose the monitor's export file or paste its text"), {"csv": [_("empty")]})
         return form.csv_text.data
     raw = upload.read(MAX_CSV + 1)
     if len(raw) > MAX_CSV:
-        raise InvalidInput(f"the file is larger than {MAX_CSV:,} bytes", {"csv_file": ["too large"]})
+        raise InvalidInput(_("the file is larger than %(max_csv)s bytes", max_csv=format(MAX_CSV, ",")),
+                           {"csv_file": [_("too large")]})
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(f"{upload.filename} is not UTF-8 text", {"csv_file": ["not UTF-8"]}) from None
+        raise InvalidInput(_("%(filename)s is not UTF-8 text", filename=upload.filename),
+                           {"csv_file": [_("not UTF-8")]}) from None
 
 
 @bp.route("/temperature/import", methods=["POST"])
@@ -197,5 +203,6 @@ def import_readings():
         db.session.rollback()
         return _render_temperature(ReadingForm(formdata=None), form, error)
     changed = ", ".join(str(excursion.id) for excursion in result["excursions"]) or "none"
-    flash(f"{result['recorded']} reading(s) imported; excursions opened, widened or ended: {changed}.", "success")
+    flash(_("%(result)s reading(s) imported; excursions opened, widened or ended: %(changed)s.",
+            result=result['recorded'], changed=changed), "success")
     return redirect(url_for("monitoring.temperature_page"))

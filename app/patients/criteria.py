@@ -9,6 +9,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.core.errors import InvalidInput
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.json")
@@ -48,7 +50,7 @@ def check_answers(answers: dict) -> dict:
         if not isinstance(evidence, str) or len(evidence.strip()) < 3 or len(evidence) > 500:
             errors.setdefault(key, []).append("evidence: 3 to 500 characters saying where it is documented")
     if errors:
-        raise InvalidInput("the eligibility checklist is incomplete or wrong", errors)
+        raise InvalidInput(_("the eligibility checklist is incomplete or wrong"), errors)
     return {key: {"answer": answers[key]["answer"], "evidence": answers[key]["evidence"].strip()} for key in known}
 
 

@@ -6,6 +6,7 @@ import json
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -13,7 +14,7 @@ from app.extensions import db
 
 SEXES = ("F", "M")
 SCREENING, ENROLLED, COMPLETED, WITHDRAWN = "screening", "enrolled", "completed", "withdrawn"
-PATIENT_STATES = StateMachine("patient", "status", {
+PATIENT_STATES = StateMachine(N_("patient"), "status", {
     SCREENING: (ENROLLED, WITHDRAWN), ENROLLED: (COMPLETED, WITHDRAWN), COMPLETED: (), WITHDRAWN: (),
 }, initial=(SCREENING,), named_by="code")
 ELIGIBLE, INELIGIBLE = "patient eligible", "patient ineligible"

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -49,12 +50,12 @@ def register(code: str, site: str, consent_date: dt.date, birth_year: int, sex: 
     site = validators.text(site, "site", 200, min_length=2)
     validators.past_date(consent_date, "consent_date")
     if not 1900 <= birth_year <= consent_date.year:
-        raise InvalidInput("birth_year must be a year between 1900 and the consent date",
-                           {"birth_year": ["out of range"]})
+        raise InvalidInput(_("birth_year must be a year between 1900 and the consent date"),
+                           {"birth_year": [_("out of range")]})
     if sex not in SEXES:
-        raise InvalidInput("sex is F or M", {"sex": ["F or M"]})
+        raise InvalidInput(_("sex is F or M"), {"sex": [_("F or M")]})
     if db.session.scalar(select(Patient.id).where(Patient.code == code)) is not None:
-        raise RuleViolation(f"a patient with the trial code {code} is already registered")
+        raise RuleViolation(_("a patient with the trial code %(code)s is already registered", code=code))
     patient = Patient(code=code, barcode=new_barcode("PT-"), site=site, consent_date=consent_date,
                       birth_year=birth_year, sex=sex, status="screening")
     with audit.action(db.session, "patient.registered"):
@@ -69,12 +70,12 @@ def assess_eligibility(patient: Patient, signer, password: str, answers: dict, a
     """The clinician answers every criterion with its evidence and signs; the outcome names each unmet one."""
     patient = lock_patient(patient.id)
     if patient.status not in ("screening", ENROLLED):
-        raise RuleViolation(f"patient {patient.code} is {patient.status}: eligibility is assessed during screening "
-                            "or, again, while enrolled")
+        raise RuleViolation(_("patient %(code)s is %(status)s: eligibility is assessed during screening or, again, "
+                              "while enrolled", code=patient.code, status=patient.status))
     validators.past_date(assessed_on, "assessed_on")
     if assessed_on < patient.consent_date:
-        raise RuleViolation("eligibility is assessed after the patient's consent "
-                            f"({patient.consent_date.isoformat()})")
+        raise RuleViolation(_("eligibility is assessed after the patient's consent (%(consent_date)s)",
+                              consent_date=patient.consent_date.isoformat()))
     checked = criteria.check_answers(answers)
     age = assessed_on.year - patient.birth_year
     problems = criteria.unmet(checked, age)
@@ -107,11 +108,11 @@ def change_status(patient: Patient, status: str, reason: str | None, on: dt.date
     changes = {"status": status}
     if status == ENROLLED:
         if problems := enrolment_blockers(patient):
-            raise RuleViolation(f"patient {patient.code} cannot be enrolled: " + "; ".join(problems),
-                                {"unmet": problems})
+            raise RuleViolation(_("patient %(code)s cannot be enrolled: %(problems)s", code=patient.code,
+                                  problems="; ".join(problems)), {"unmet": problems})
         changes["enrolled_on"] = on or dt.date.today()
         if changes["enrolled_on"] < checklist_of(patient).assessed_on:
-            raise RuleViolation("enrolment comes after the eligibility assessment")
+            raise RuleViolation(_("enrolment comes after the eligibility assessment"))
     with audit.action(db.session, f"patient.{status}", reason or f"patient {status}"):
         for name, value in changes.items():
             setattr(patient, name, value)

@@ -9,6 +9,7 @@ without an expiry, a closed lot, a destroyed unit, text the label cannot carry.
 import unicodedata
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.errors import RuleViolation
@@ -40,10 +41,11 @@ def ascii_text(text: str) -> str:
 
 def _require_labelled(lot: Lot) -> None:
     if lot.state not in LABELLED_LOT_STATES:
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: its labels are no longer printed")
+        raise RuleViolation(_("lot %(number)s is %(state)s: its labels are no longer printed", number=lot.number,
+                              state=lot.state))
     if lot.expires_at is None:
-        raise RuleViolation(f"lot {lot.number} has no expiry yet: set it (POST /api/v1/lots/{lot.id}/expiry) before "
-                            "printing its labels")
+        raise RuleViolation(_("lot %(number)s has no expiry yet: set it (POST /api/v1/lots/%(id)s/expiry) before "
+                              "printing its labels", number=lot.number, id=lot.id))
 
 
 def isbt_parts(lot: Lot, division: str) -> tuple[isbt128.Din, isbt128.ProductCode, isbt128.Expiration]:
@@ -58,7 +60,7 @@ def made(what: str, build):
     try:
         return build()
     except (LabelError, isbt128.Malformed) as error:
-        raise RuleViolation(f"the label of {what} cannot be printed: {error}") from None
+        raise RuleViolation(_("the label of %(what)s cannot be printed: %(error)s", what=what, error=error)) from None
 
 
 def bag_label(lot: Lot, division: str, what: str) -> BagLabel:
@@ -86,14 +88,15 @@ def isbt_scan(label) -> list[str]:
 # --- units --------------------------------------------------------------------------------------------------
 def unit_kind(unit: Unit) -> str:
     if unit.container_type == "syringe":
-        raise RuleViolation(f"unit {unit.barcode} is a syringe: it is labelled as a dose, from its dose record")
+        raise RuleViolation(_("unit %(barcode)s is a syringe: it is labelled as a dose, from its dose record",
+                              barcode=unit.barcode))
     return "bag" if unit.container_type == "bag" else "cryovial"
 
 
 def unit_label(unit: Unit):
     what = f"unit {unit.barcode}"
     if unit.state == "destroyed":
-        raise RuleViolation(f"unit {unit.barcode} is destroyed: it gets no label")
+        raise RuleViolation(_("unit %(barcode)s is destroyed: it gets no label", barcode=unit.barcode))
     lot = db.session.get(Lot, unit.lot_id)
     _require_labelled(lot)
     if unit_kind(unit) == "bag":
@@ -118,7 +121,8 @@ def lot_label(lot: Lot) -> BagLabel:
 def get_box(box_id: int) -> StorageLocation:
     location = get_location(box_id)
     if location.kind != "box":
-        raise RuleViolation(f"{location.name} is a {location.kind}, not a box: only boxes get a box label")
+        raise RuleViolation(_("%(name)s is a %(kind)s, not a box: only boxes get a box label", name=location.name,
+                              kind=location.kind))
     return location
 
 

@@ -1,5 +1,6 @@
 """The certificate of analysis of a released lot: identity, genealogy, every specified test, the release signature."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.errors import RuleViolation
@@ -78,8 +79,8 @@ def _release(lot: Lot) -> Facts:
 def certificate_of_analysis(lot: Lot) -> bytes:
     """The lot's certificate of analysis as PDF; refused (409) unless the lot is released."""
     if lot.state != "released":
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: a certificate of analysis is issued for a released "
-                            "lot only")
+        raise RuleViolation(_("lot %(number)s is %(state)s: a certificate of analysis is issued for a released lot "
+                              "only", number=lot.number, state=lot.state))
     blocks = [Heading("Identity"), _identity(lot), Heading("Genealogy"), _genealogy(lot),
               Heading("Quality control"), *_tests(lot), Heading("Release"), _release(lot)]
     return render(f"Certificate of analysis, lot {lot.number}", blocks)

@@ -3,9 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -14,12 +16,12 @@ from labels.stock import Stock
 
 KINDS = ("cryovial", "bag", "box", "dose", "patient")
 #: a draft prints once QA approves it, until a later approved version supersedes it
-VERSION_STATES = StateMachine("label template version", "state", {
+VERSION_STATES = StateMachine(N_("label template version"), "state", {
     "draft": ("approved",), "approved": ("superseded",), "superseded": (),
 }, initial=("draft",), named_by="number")
 OUTPUTS = ("pdf", "zpl", "printer")
 #: produced: a file was handed out (PDF, ZPL); delivered: the printer confirmed receipt; failed: nothing counted
-JOB_STATUSES = StateMachine("print job", "status", {"produced": (), "delivered": (), "failed": ()},
+JOB_STATUSES = StateMachine(N_("print job"), "status", {"produced": (), "delivered": (), "failed": ()},
                             initial=("produced", "delivered", "failed"))
 PRINTED = ("produced", "delivered")
 APPROVED = "label template approved"
@@ -82,7 +84,7 @@ class TemplateVersion(Versioned, db.Model):
 
     def signer_conflict(self, signer) -> str | None:
         if signer.id == self.author_id:
-            return "the author of a label template version cannot approve it: another QA person signs"
+            return _("the author of a label template version cannot approve it: another QA person signs")
         return None
 
     def signed_content(self) -> dict:

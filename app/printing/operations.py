@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -77,11 +78,11 @@ def _check_scans_back(source: sources.LabelSource, record, label) -> None:
         try:
             found = scan.resolve(text)
         except DomainError as error:
-            raise RuleViolation(f"the label of {name} would not scan back ({text!r}: {error.message}): "
-                                "nothing was printed") from None
+            raise RuleViolation(_("the label of %(name)s would not scan back (%(text)s: %(message)s): nothing was "
+                                  "printed", name=name, text=repr(text), message=error.message)) from None
         if (found["type"], found.get("id")) != (source.record_type, record.id):
-            raise RuleViolation(f"the label of {name} would scan as {found['type']} {found.get('id')} ({text!r}): "
-                                "nothing was printed")
+            raise RuleViolation(_("the label of %(name)s would scan as %(found)s %(get)s (%(text)s): nothing was "
+                                  "printed", name=name, found=found['type'], get=found.get('id'), text=repr(text)))
 
 
 def printed_before(record_type: str, record_ids: list[int]) -> dict[int, PrintJob]:
@@ -98,7 +99,8 @@ def _render(labels: list, version: TemplateVersion, output: str, dpi: int, title
             return render_pdf(labels, version.stock(), title=title)
         return render_zpl(labels, version.stock(), dpi)
     except LabelError as error:
-        raise RuleViolation(f"the labels cannot be printed on {version.stock_name}: {error}") from None
+        raise RuleViolation(_("the labels cannot be printed on %(stock_name)s: %(error)s",
+                              stock_name=version.stock_name, error=error)) from None
 
 
 def _filename(record_type: str, names: list[str], output: str) -> str:
@@ -108,11 +110,13 @@ def _filename(record_type: str, names: list[str], output: str) -> str:
 
 def _deliver(printer: Printer, version: TemplateVersion, zpl: bytes) -> tuple[str, str | None]:
     if not printer.active:
-        raise RuleViolation(f"printer {printer.name} is out of service")
+        raise RuleViolation(_("printer %(name)s is out of service", name=printer.name))
     if not printer.holds(version):
-        raise RuleViolation(f"printer {printer.name} holds {printer.stock_name} ({printer.stock_width_mm} x "
-                            f"{printer.stock_height_mm} mm); {version.template.name} prints on {version.stock_name} "
-                            f"({version.width_mm} x {version.height_mm} mm)")
+        raise RuleViolation(_("printer %(name)s holds %(stock_name)s (%(stock_width_mm)s x %(stock_height_mm)s mm); "
+                              "%(name2)s prints on %(stock_name2)s (%(width_mm)s x %(height_mm)s mm)",
+                              name=printer.name, stock_name=printer.stock_name, stock_width_mm=printer.stock_width_mm,
+                              stock_height_mm=printer.stock_height_mm, name2=version.template.name,
+                              stock_name2=version.stock_name, width_mm=version.width_mm, height_mm=version.height_mm))
     try:
         delivery.deliver(printer.host, printer.port, zpl, current_app.config["PRINTER_TIMEOUT_SECONDS"])
     except delivery.DeliveryFailed as error:
@@ -133,7 +137,8 @@ def print_labels(record_type: str, record_ids: list[int], actor, output: str = "
     records = [source.load(record_id) for record_id in record_ids]
     kinds = sorted({source.kind(record) for record in records})
     if len(kinds) > 1:
-        raise RuleViolation(f"one job prints one label template; these records need {' and '.join(kinds)} labels")
+        raise RuleViolation(_("one job prints one label template; these records need %(kinds)s labels",
+                              kinds=' and '.join(kinds)))
     version = versions.printable_version(kinds[0], template_id)
     labels = [source.label(record) for record in records]
     for record, label in zip(records, labels, strict=True):
@@ -142,7 +147,8 @@ def print_labels(record_type: str, record_ids: list[int], actor, output: str = "
     before = printed_before(record_type, record_ids)
     if before and reason is None:
         again = [f"{source.identifier(r)} (job {before[r.id].id})" for r in records if r.id in before]
-        raise RuleViolation(f"already printed: {', '.join(again)}; a reprint needs a reason", {"reason": ["required"]})
+        raise RuleViolation(_("already printed: %(again)s; a reprint needs a reason", again=', '.join(again)),
+                            {"reason": [_("required")]})
     dpi = printer.dpi if printer is not None else ((dpi or ZPL_DPI) if output == "zpl" else None)
     title = f"Labels: {record_type} {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}"
     content = _render([label for label in labels for _ in range(copies)], version, output, dpi, title)
@@ -168,7 +174,8 @@ def preview(record_type: str, record_id: int, template_id: int | None = None, dp
     try:
         return png_preview(source.label(record), version.stock(), dpi)
     except LabelError as error:
-        raise RuleViolation(f"the label cannot be shown on {version.stock_name}: {error}") from None
+        raise RuleViolation(_("the label cannot be shown on %(stock_name)s: %(error)s", stock_name=version.stock_name,
+                              error=error)) from None
 
 
 def history(record_type: str, record_id: int) -> list[PrintJob]:

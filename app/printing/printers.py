@@ -3,6 +3,7 @@
 import ipaddress
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -53,7 +54,7 @@ def _checked(data: dict) -> dict:
 def _unique_name(name: str, printer: Printer | None = None) -> None:
     found = db.session.scalar(select(Printer.id).where(Printer.name == name))
     if found is not None and (printer is None or found != printer.id):
-        raise RuleViolation(f"a printer is already named {name!r}")
+        raise RuleViolation(_("a printer is already named %(name)s", name=repr(name)))
 
 
 @guarded("printers.configure")

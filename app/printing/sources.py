@@ -10,6 +10,8 @@ operation (app/printing/operations.py) knows nothing else about records: a new k
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.core.errors import InvalidInput
 from labels.content import Label
 
@@ -52,6 +54,7 @@ def get(record_type: str) -> LabelSource:
     """The source of this record type, or 422 naming those there are."""
     source = _SOURCES.get(record_type)
     if source is None:
-        raise InvalidInput(f"records of type {record_type!r} have no label: one of {', '.join(record_types())}",
-                           {"record_type": [f"one of {', '.join(record_types())}"]})
+        raise InvalidInput(_("records of type %(record_type)s have no label: one of %(record_types)s",
+                             record_type=repr(record_type), record_types=', '.join(record_types())),
+                           {"record_type": [_("one of %(record_types)s", record_types=', '.join(record_types()))]})
     return source

@@ -11,6 +11,7 @@
 import hashlib
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 import audit
@@ -53,7 +54,7 @@ def create_template(name: str, kind: str, author) -> LabelTemplate:
     if kind not in KINDS:
         validators.refuse("kind", f"one of {', '.join(KINDS)}")
     if db.session.scalar(select(LabelTemplate.id).where(LabelTemplate.name == name)) is not None:
-        raise RuleViolation(f"a label template is already named {name!r}")
+        raise RuleViolation(_("a label template is already named %(name)s", name=repr(name)))
     template = LabelTemplate(name=name, kind=kind, created_by_id=author.id)
     with audit.action(db.session, "label_template.create"):
         db.session.add(template)
@@ -83,7 +84,8 @@ def sample_pdf(kind: str, stock: Stock) -> bytes:
     try:
         return render_pdf([sample(kind)], stock, title=f"Sample {kind} label")
     except LabelError as error:
-        raise InvalidInput(f"the {kind} template does not fit this stock: {error}", {"stock": [str(error)]}) from None
+        raise InvalidInput(_("the %(kind)s template does not fit this stock: %(error)s", kind=kind, error=error),
+                           {"stock": [str(error)]}) from None
 
 
 @guarded("labels.design")
@@ -108,11 +110,12 @@ def approve(version: TemplateVersion, signer, password: str, reason: str | None 
     reason = validators.optional_reason(reason)
     template = lock(version.template)
     if version.state != "draft":
-        raise RuleViolation(f"version {version.number} of {template.name} is {version.state}: only a draft is "
-                            "approved")
+        raise RuleViolation(_("version %(number)s of %(name)s is %(state)s: only a draft is approved",
+                              number=version.number, name=template.name, state=version.state))
     if template.approved_number is not None and version.number < template.approved_number:
-        raise RuleViolation(f"version {template.approved_number} of {template.name} is approved: the older version "
-                            f"{version.number} cannot replace it (make a new version)")
+        raise RuleViolation(_("version %(approved_number)s of %(name)s is approved: the older version %(number)s "
+                              "cannot replace it (make a new version)", approved_number=template.approved_number,
+                              name=template.name, number=version.number))
     previous = current_version(template)
     now = utcnow()
     if previous is not None:
@@ -138,19 +141,23 @@ def printable_version(kind: str, template_id: int | None = None) -> TemplateVers
     if template_id is not None:
         template = get_template(template_id)
         if template.kind != kind:
-            raise RuleViolation(f"template {template.name} prints {template.kind} labels, not {kind} labels")
+            raise RuleViolation(_("template %(name)s prints %(kind)s labels, not %(kind2)s labels", name=template.name,
+                                  kind=template.kind, kind2=kind))
         version = current_version(template)
         if version is None:
-            raise RuleViolation(f"template {template.name} has no approved version: QA approves one before it prints")
+            raise RuleViolation(_("template %(name)s has no approved version: QA approves one before it prints",
+                                  name=template.name))
         return version
     versions = db.session.scalars(select(TemplateVersion).join(LabelTemplate).where(
         LabelTemplate.kind == kind, TemplateVersion.state == "approved").order_by(LabelTemplate.name)).all()
     if not versions:
-        raise RuleViolation(f"no approved {kind} label template: QA approves a template version before it prints")
+        raise RuleViolation(_("no approved %(kind)s label template: QA approves a template version before it prints",
+                              kind=kind))
     if len(versions) > 1:
         names = ", ".join(v.template.name for v in versions)
-        raise InvalidInput(f"several templates print {kind} labels ({names}): name the template_id",
-                           {"template_id": ["required"]})
+        raise InvalidInput(_("several templates print %(kind)s labels (%(names)s): name the template_id", kind=kind,
+                             names=names),
+                           {"template_id": [_("required")]})
     return versions[0]
 
 

@@ -1,6 +1,7 @@
 """Pages: label templates and QA approval, printers (admin), print history, and the print panel of record pages."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -67,7 +68,8 @@ def _record_ids(text: str) -> list[int]:
     try:
         return [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise InvalidInput(f"{text[:40]!r} is not a list of record ids", {"record_ids": ["not ids"]}) from None
+        raise InvalidInput(_("%(text)s is not a list of record ids", text=repr(text[:40])),
+                           {"record_ids": [_("not ids")]}) from None
 
 
 def _target(form: PrintForm) -> tuple[str, Printer | None]:
@@ -76,9 +78,11 @@ def _target(form: PrintForm) -> tuple[str, Printer | None]:
         try:
             return "printer", printers.get_printer(int(target.partition(":")[2]))
         except ValueError:
-            raise InvalidInput(f"{target!r} is not a printer", {"target": ["unknown"]}) from None
+            raise InvalidInput(_("%(target)s is not a printer", target=repr(target)),
+                               {"target": [_("unknown")]}) from None
     if target not in ("pdf", "zpl"):
-        raise InvalidInput(f"{target!r}: print to a PDF file, a ZPL file or a printer", {"target": ["unknown"]})
+        raise InvalidInput(_("%(target)s: print to a PDF file, a ZPL file or a printer", target=repr(target)),
+                           {"target": [_("unknown")]})
     return target, None
 
 
@@ -94,15 +98,16 @@ def print_labels():
                                           output, form.copies.data, printer, reason=form.reason.data or None)
     except DomainError as error:
         db.session.rollback()
-        flash(f"Nothing printed: {error.message}", "error")
+        flash(_("Nothing printed: %(message)s", message=error.message), "error")
         return redirect(back)
     job = printed.job
     if output != "printer":
         return file_response(printed.content, printed.media_type, printed.filename, job)
     if job.status == "failed":
-        flash(f"Print job {job.id} failed, nothing counted as printed: {job.error}", "error")
+        flash(_("Print job %(id)s failed, nothing counted as printed: %(error)s", id=job.id, error=job.error), "error")
     else:
-        flash(f"Print job {job.id}: {job.labels} label(s) delivered to {printer.name}.", "success")
+        flash(_("Print job %(id)s: %(labels)s label(s) delivered to %(name)s.", id=job.id, labels=job.labels,
+                name=printer.name), "success")
     return redirect(back)
 
 
@@ -113,7 +118,7 @@ def templates_page():
     if form.is_submitted():
         validated(form)
         template = versions.create_template(form.name.data, form.kind.data, current_user)
-        flash(f"Template {template.name} created: add its first version.", "success")
+        flash(_("Template %(name)s created: add its first version.", name=template.name), "success")
         return redirect(url_for("printing.templates_page", _anchor=f"template-{template.id}"))
     listed = db.session.scalars(select(LabelTemplate).order_by(LabelTemplate.kind, LabelTemplate.name)).all()
     return render_template("printing/templates.html", templates=listed, form=form, version_form=VersionForm())
@@ -124,7 +129,8 @@ def templates_page():
 def add_version(template_id: int):
     form = validated(VersionForm())
     version = versions.add_version(versions.get_template(template_id), current_user, form.data)
-    flash(f"Version {version.number} of {version.template.name} recorded as a draft: QA approves it.", "success")
+    flash(_("Version %(number)s of %(name)s recorded as a draft: QA approves it.", number=version.number,
+            name=version.template.name), "success")
     return redirect(url_for("printing.version_page", version_id=version.id))
 
 
@@ -136,7 +142,8 @@ def version_page(version_id: int):
     if form.is_submitted():
         validated(form)
         versions.approve(version, current_user, form.password.data, form.reason.data or None)
-        flash(f"Version {version.number} of {version.template.name} approved: it prints from now on.", "success")
+        flash(_("Version %(number)s of %(name)s approved: it prints from now on.", number=version.number,
+                name=version.template.name), "success")
         return redirect(url_for("printing.version_page", version_id=version.id))
     template = version.template
     can_approve = (may(current_user, "labels.approve") and version.state == "draft"
@@ -154,7 +161,7 @@ def printers_page():
     if form.is_submitted():
         validated(form)
         printer = printers.create_printer({key: value for key, value in form.data.items() if key != "csrf_token"})
-        flash(f"Printer {printer.name} added.", "success")
+        flash(_("Printer %(name)s added.", name=printer.name), "success")
         return redirect(url_for("printing.printers_page"))
     listed = db.session.scalars(select(Printer).order_by(Printer.name)).all()
     return render_template("printing/printers.html", printers=listed, form=form,
@@ -167,7 +174,7 @@ def change_printer(printer_id: int):
     form = validated(PrinterChangeForm())
     data = {key: value for key, value in form.data.items() if key not in ("csrf_token", "reason")}
     printer = printers.change_printer(printers.get_printer(printer_id), data, form.reason.data)
-    flash(f"Printer {printer.name} changed.", "success")
+    flash(_("Printer %(name)s changed.", name=printer.name), "success")
     return redirect(url_for("printing.printers_page"))
 
 

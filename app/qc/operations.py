@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -32,7 +33,7 @@ def create_specification(lot_kind: str, name: str, tests: list[dict]) -> Specifi
             previous.current = False
     codes = [t["code"] for t in tests]
     if len(set(codes)) != len(codes):
-        raise InvalidInput("each test code may appear once in a specification", {"tests": ["duplicate code"]})
+        raise InvalidInput(_("each test code may appear once in a specification"), {"tests": [_("duplicate code")]})
     spec = Specification(lot_kind=lot_kind, name=name, version=(previous.version + 1 if previous else 1),
                          current=True, tests=[SpecTest(**_checked_test(t)) for t in tests])
     with audit.action(db.session, "specification.create"):
@@ -43,11 +44,11 @@ def create_specification(lot_kind: str, name: str, tests: list[dict]) -> Specifi
 def _checked_test(test: dict) -> dict:
     if test["kind"] == "numeric":
         if test.get("unit") is None or (test.get("lower") is None and test.get("upper") is None):
-            raise InvalidInput(f"numeric test {test['code']} needs a unit and a lower or upper bound",
-                               {"tests": [f"{test['code']}: unit and bound required"]})
+            raise InvalidInput(_("numeric test %(test)s needs a unit and a lower or upper bound", test=test['code']),
+                               {"tests": [_("%(test)s: unit and bound required", test=test['code'])]})
     elif not test.get("expected"):
-        raise InvalidInput(f"qualitative test {test['code']} needs an expected result",
-                           {"tests": [f"{test['code']}: expected required"]})
+        raise InvalidInput(_("qualitative test %(test)s needs an expected result", test=test['code']),
+                           {"tests": [_("%(test)s: expected required", test=test['code'])]})
     return test
 
 
@@ -64,15 +65,16 @@ def _spec_test_for(lot: Lot, code: str) -> SpecTest:
     if lot.specification_id is None:
         spec = current_specification(lot.kind)
         if spec is None:
-            raise RuleViolation(f"there is no specification for {lot.kind} lots: QC cannot be recorded")
+            raise RuleViolation(_("there is no specification for %(kind)s lots: QC cannot be recorded", kind=lot.kind))
         with audit.action(db.session, "lot.specification_fixed", f"first QC result: judged against {spec.name} "
                           f"v{spec.version}"):
             lot.specification_id = spec.id
     test = db.session.scalar(select(SpecTest).where(SpecTest.specification_id == lot.specification_id,
                                                     SpecTest.code == code))
     if test is None:
-        raise InvalidInput(f"test {code} is not part of the specification of lot {lot.number}",
-                           {"test": ["unknown for this lot's specification"]})
+        raise InvalidInput(_("test %(code)s is not part of the specification of lot %(number)s", code=code,
+                             number=lot.number),
+                           {"test": [_("unknown for this lot's specification")]})
     return test
 
 
@@ -80,14 +82,16 @@ def _measured(test: SpecTest, data: dict) -> dict:
     """The stored value fields, converted to the spec's unit; refuse what cannot be compared."""
     if test.kind == "qualitative":
         if not data.get("text_value"):
-            raise InvalidInput(f"{test.code} is qualitative: give text_value", {"text_value": ["required"]})
+            raise InvalidInput(_("%(code)s is qualitative: give text_value", code=test.code),
+                               {"text_value": [_("required")]})
         return {"value": None, "unit": None, "text_value": data["text_value"], "spec_value": None}
     if data.get("value") is None or not data.get("unit"):
-        raise InvalidInput(f"{test.code} is numeric: give value and unit", {"value": ["value and unit required"]})
+        raise InvalidInput(_("%(code)s is numeric: give value and unit", code=test.code),
+                           {"value": [_("value and unit required")]})
     try:
         spec_value = convert(data["value"], data["unit"], test.unit)
     except UnitMismatch as error:
-        raise InvalidInput(f"{test.code}: {error}", {"unit": [str(error)]}) from None
+        raise InvalidInput(_("%(code)s: %(error)s", code=test.code, error=error), {"unit": [str(error)]}) from None
     return {"value": data["value"], "unit": data["unit"], "text_value": None, "spec_value": spec_value}
 
 
@@ -101,7 +105,8 @@ def record_result(lot: Lot, performer, data: dict, supersedes: QcResult | None =
     if supersedes is not None:
         data["reason"] = validators.reason(data.get("reason"))
     if lot.state not in ("in_process", "quarantine"):
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: QC results can no longer be recorded")
+        raise RuleViolation(_("lot %(number)s is %(state)s: QC results can no longer be recorded", number=lot.number,
+                              state=lot.state))
     test = _spec_test_for(lot, data["test"])
     measured = _measured(test, data)
     result = QcResult(lot_id=lot.id, spec_test=test, outcome=evaluate(test, measured["spec_value"],
@@ -133,11 +138,11 @@ def get_result(result_id: int) -> QcResult:
 def verify_result(result: QcResult, verifier) -> QcResult:
     """Second-person verification: never by the performer, only of a current result."""
     if result.performed_by_id == verifier.id:
-        raise RuleViolation("a QC result must be verified by someone other than the person who performed it")
+        raise RuleViolation(_("a QC result must be verified by someone other than the person who performed it"))
     if not result.current:
-        raise RuleViolation(f"QC result {result.id} was superseded; verify the correction instead")
+        raise RuleViolation(_("QC result %(id)s was superseded; verify the correction instead", id=result.id))
     if result.verified:
-        raise RuleViolation(f"QC result {result.id} is already verified")
+        raise RuleViolation(_("QC result %(id)s is already verified", id=result.id))
     with audit.action(db.session, "qc.verify", "second-person verification"):
         result.verified_by_id = verifier.id
         result.verified_at = utcnow()
@@ -148,7 +153,8 @@ def verify_result(result: QcResult, verifier) -> QcResult:
 def correct_result(result: QcResult, performer, data: dict) -> QcResult:
     """A correction supersedes the old result, which stays as it was, with the reason."""
     if not result.current:
-        raise RuleViolation(f"QC result {result.id} is already superseded by {result.superseded_by_id}")
+        raise RuleViolation(_("QC result %(id)s is already superseded by %(superseded_by_id)s", id=result.id,
+                              superseded_by_id=result.superseded_by_id))
     lot = db.session.get(Lot, result.lot_id)
     correction = record_result(lot, performer, {**data, "test": result.spec_test.code}, supersedes=result)
     with audit.action(db.session, "qc.superseded", data["reason"]):

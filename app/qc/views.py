@@ -1,6 +1,7 @@
 """Pages: QC results entered, corrected and verified from the lot page; specifications (QA)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -54,7 +55,7 @@ def oos_deviation(result_id: int) -> Deviation | None:
 def record(lot_id: int):
     result = operations.record_result(get_lot(lot_id), current_user,
                                       submitted(QcResultCreateSchema(), ("performed_at",)))
-    _announce(result, "recorded")
+    _announce(result, _("recorded"))
     return redirect(url_for("lots.lot", lot_id=lot_id, _anchor=f"qc-{result.id}"))
 
 
@@ -63,17 +64,19 @@ def record(lot_id: int):
 def correct(result_id: int):
     result = operations.correct_result(operations.get_result(result_id), current_user,
                                        submitted(QcCorrectionSchema(), ("performed_at",)))
-    _announce(result, "corrected")
+    _announce(result, _("corrected"))
     return redirect(url_for("lots.lot", lot_id=result.lot_id, _anchor=f"qc-{result.id}"))
 
 
 def _announce(result, done: str) -> None:
     if result.outcome == "oos":
         deviation = oos_deviation(result.id)
-        flash(f"Result {result.spec_test.code} {done}: OUT OF SPECIFICATION; deviation {deviation.id} opened.",
+        flash(_("Result %(code)s %(done)s: OUT OF SPECIFICATION; deviation %(id)s opened.", code=result.spec_test.code,
+                done=done, id=deviation.id),
               "error")
     else:
-        flash(f"Result {result.spec_test.code} {done}: {result.outcome}.", "success")
+        flash(_("Result %(code)s %(done)s: %(outcome)s.", code=result.spec_test.code, done=done,
+                outcome=result.outcome), "success")
 
 
 @bp.route("/qc-results/<int:result_id>/verify", methods=["POST"])
@@ -81,7 +84,7 @@ def _announce(result, done: str) -> None:
 def verify(result_id: int):
     validated(PageForm())
     result = operations.verify_result(operations.get_result(result_id), current_user)
-    flash(f"Result {result.spec_test.code} verified.", "success")
+    flash(_("Result %(code)s verified.", code=result.spec_test.code), "success")
     return redirect(url_for("lots.lot", lot_id=result.lot_id))
 
 
@@ -97,7 +100,8 @@ def _tests_from_form() -> list[dict]:
             continue
         cells = [cell.strip() for cell in line.split("|")]
         if len(cells) < 3 or cells[2] not in ("numeric", "qualitative"):
-            raise InvalidInput(f"tests, line {number}: write {TEST_LINE}", {"tests": [f"line {number}: {TEST_LINE}"]})
+            raise InvalidInput(_("tests, line %(number)s: write %(test_line)s", number=number, test_line=TEST_LINE),
+                               {"tests": [_("line %(number)s: %(test_line)s", number=number, test_line=TEST_LINE)]})
         test = {"code": cells[0], "name": cells[1], "kind": cells[2]}
         if cells[2] == "numeric":
             test.update({key: value for key, value in zip(("unit", "lower", "upper"), cells[3:6], strict=False)
@@ -114,7 +118,8 @@ def specifications():
     if request.method == "POST":
         data = submitted(SpecificationCreateSchema(), tests=_tests_from_form())
         spec = operations.create_specification(data["lot_kind"], data["name"], data["tests"])
-        flash(f"Specification {spec.name} v{spec.version} is current for {spec.lot_kind} lots.", "success")
+        flash(_("Specification %(name)s v%(version)s is current for %(lot_kind)s lots.", name=spec.name,
+                version=spec.version, lot_kind=spec.lot_kind), "success")
         return redirect(url_for("qc.specifications"))
     specs = db.session.scalars(select(Specification).order_by(Specification.lot_kind, Specification.version)).all()
     return render_template("qc/specifications.html", specifications=specs,

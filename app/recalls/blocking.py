@@ -1,5 +1,6 @@
 """The one check every use of a unit asks: is it blocked by a recall? A recall's units stay blocked for good."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import RuleViolation
@@ -28,14 +29,15 @@ def recall_refusal(units, doing: str, dose=None) -> str | None:
                               .where(RecallUnit.unit_id.in_(sorted(by_id))))
         if found is not None:
             unit_id, recall = found
-            return (f"unit {by_id[unit_id].barcode} is blocked by recall {recall.number}: {recall.reason} "
-                    f"({doing} is not allowed)")
+            return _("unit %(barcode)s is blocked by recall %(number)s: %(reason)s (%(doing)s is not allowed)",
+                     barcode=by_id[unit_id].barcode, number=recall.number, reason=recall.reason, doing=doing)
     if dose is not None:
         found = _first_recall(select(Recall).join(RecallDose, RecallDose.recall_id == Recall.id)
                               .where(RecallDose.dose_id == dose.id, RecallDose.blocked.is_(True)))
         if found is not None:
             recall = found[0]
-            return f"dose {dose.barcode} is blocked by recall {recall.number}: {recall.reason} ({doing} is not allowed)"
+            return _("dose %(barcode)s is blocked by recall %(number)s: %(reason)s (%(doing)s is not allowed)",
+                     barcode=dose.barcode, number=recall.number, reason=recall.reason, doing=doing)
     return None
 
 

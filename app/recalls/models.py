@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -12,7 +13,7 @@ from app.extensions import db
 
 OPEN, CLOSED = "open", "closed"
 #: QA opens a recall and closes it, signed, once every unit is accounted for
-RECALL_STATES = StateMachine("recall", "state", {OPEN: (CLOSED,), CLOSED: ()}, initial=(OPEN,), named_by="number")
+RECALL_STATES = StateMachine(N_("recall"), "state", {OPEN: (CLOSED,), CLOSED: ()}, initial=(OPEN,), named_by="number")
 TARGETS = ("donor", "procurement", "lot", "material")
 OPENED, CLOSURE = "recall opened", "recall closed"
 #: what must happen to a unit, from its state when the recall reached it

@@ -3,6 +3,7 @@ closed becomes recalled and every affected unit and undispensed dose is blocked 
 dose states are not changed); each unit's disposition is recorded; QA closes the recall, signed, once every unit is
 accounted for."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -42,7 +43,7 @@ def lock_recall(recall_id: int) -> Recall:
 def _target(target_type: str, target_id: int) -> str:
     label = reach.target_label(target_type, target_id)
     if label is None:
-        raise NotFound(f"no {target_type} has the id {target_id}")
+        raise NotFound(_("no %(target_type)s has the id %(target_id)s", target_type=target_type, target_id=target_id))
     return label
 
 
@@ -79,7 +80,7 @@ def open_recall(target_type: str, target_id: int, signer, password: str, reason:
     label = _target(target_type, target_id)
     lot_ids = reach.lot_ids(target_type, target_id)
     if not lot_ids:
-        raise RuleViolation(f"nothing to recall: no lot descends from {label}")
+        raise RuleViolation(_("nothing to recall: no lot descends from %(label)s", label=label))
     recall = Recall(target_type=target_type, target_id=target_id, target_label=label, reason=reason, state=OPEN,
                     opened_by_id=signer.id, opened_at=utcnow())
     with audit.action(db.session, "recall.open", reason):
@@ -98,8 +99,8 @@ def _membership(recall: Recall, code: str) -> RecallUnit:
                             .execution_options(populate_existing=True))
     if row is None:
         if db.session.scalar(select(Unit.id).where(Unit.barcode == code)) is None:
-            raise NotFound(f"no unit has the barcode {code!r}")
-        raise RuleViolation(f"unit {code} is not one of recall {recall.number}'s units")
+            raise NotFound(_("no unit has the barcode %(code)s", code=repr(code)))
+        raise RuleViolation(_("unit %(code)s is not one of recall %(number)s's units", code=code, number=recall.number))
     return row
 
 
@@ -109,8 +110,8 @@ def _destroy(unit: Unit, actor, recall: Recall, note: str | None) -> None:
         return
     dose = db.session.scalar(select(Dose).where(Dose.syringe_unit_id == unit.id))
     if dose is not None and dose.state not in (DOSE_DESTROYED, DOSE_RETURNED, DOSE_ADMINISTERED):
-        raise RuleViolation(f"unit {unit.barcode} is the syringe of dose {dose.barcode}, which is {dose.state}: "
-                            "return or destroy the dose first")
+        raise RuleViolation(_("unit %(barcode)s is the syringe of dose %(barcode2)s, which is %(state)s: return or "
+                              "destroy the dose first", barcode=unit.barcode, barcode2=dose.barcode, state=dose.state))
     handling.destroy(unit, actor, f"recall {recall.number}: {note or recall.reason}")
 
 
@@ -122,10 +123,11 @@ def record_disposition(recall: Recall, code: str, actor, disposition: str, note:
     row = _membership(recall, code)
     unit = db.session.get(Unit, row.unit_id)
     if recall.state == CLOSED:
-        raise RuleViolation(f"recall {recall.number} is closed")
+        raise RuleViolation(_("recall %(number)s is closed", number=recall.number))
     if row.disposition is not None:
-        raise RuleViolation(f"unit {unit.barcode} is already accounted for in recall {recall.number}: "
-                            f"{row.disposition} at {row.disposed_at:%Y-%m-%d %H:%M} UTC")
+        raise RuleViolation(_("unit %(barcode)s is already accounted for in recall %(number)s: %(disposition)s at "
+                              "%(disposed_at)s UTC", barcode=unit.barcode, number=recall.number,
+                              disposition=row.disposition, disposed_at=format(row.disposed_at, "%Y-%m-%d %H:%M")))
     if disposition == DESTROYED:
         _destroy(unit, actor, recall, note)
     with audit.action(db.session, "recall.disposition", note or f"{unit.barcode} {disposition}"):
@@ -149,12 +151,13 @@ def close_recall(recall: Recall, signer, password: str, note: str) -> Recall:
     note = validators.reason(note, "note")
     recall = lock_recall(recall.id)
     if recall.state == CLOSED:
-        raise RuleViolation(f"recall {recall.number} is already closed")
+        raise RuleViolation(_("recall %(number)s is already closed", number=recall.number))
     count, named = open_units(recall)
     if count:
         more = f" and {count - len(named)} more" if count > len(named) else ""
-        raise RuleViolation(f"recall {recall.number} cannot be closed: {count} unit(s) not accounted for: "
-                            f"{', '.join(named)}{more}", {"open_units": named})
+        raise RuleViolation(_("recall %(number)s cannot be closed: %(count)s unit(s) not accounted for: "
+                              "%(named)s%(more)s", number=recall.number, count=count, named=', '.join(named),
+                              more=more), {"open_units": named})
     signed_change(recall, signer, password, CLOSURE, "recall.close", note,
                   {"state": CLOSED, "closed_at": utcnow(), "closure_note": note}, "close_signature_id")
     return recall

@@ -2,6 +2,7 @@
 where it is and what must happen to it, the scanned dispositions, the signed closure."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -51,7 +52,7 @@ def open_page():
     if request.method == "POST":
         data = submitted(RecallOpenSchema())
         recall = operations.open_recall(*data["target"], current_user, data["password"], data["reason"])
-        flash(f"Recall {recall.number} is open: everything it reached is blocked.", "success")
+        flash(_("Recall %(number)s is open: everything it reached is blocked.", number=recall.number), "success")
         return redirect(url_for("recalls.recall_page", recall_id=recall.id))
     target = request.args.get("target", "").strip()
     return render_template("recalls/open.html", target=target, label=_target_label(target) if target else None)
@@ -73,7 +74,7 @@ def record_disposition(recall_id: int):
     data = submitted(DispositionSchema())
     row = operations.record_disposition(operations.get_recall(recall_id), data["barcode"], current_user,
                                         data["disposition"], data.get("note"))
-    flash(f"Unit {data['barcode'].strip()}: {row.disposition}.", "success")
+    flash(_("Unit %(data)s: %(disposition)s.", data=data['barcode'].strip(), disposition=row.disposition), "success")
     return redirect(url_for("recalls.recall_page", recall_id=recall_id, _anchor="disposition-form"))
 
 
@@ -82,5 +83,5 @@ def record_disposition(recall_id: int):
 def close(recall_id: int):
     data = submitted(RecallCloseSchema())
     recall = operations.close_recall(operations.get_recall(recall_id), current_user, data["password"], data["note"])
-    flash(f"Recall {recall.number} is closed.", "success")
+    flash(_("Recall %(number)s is closed.", number=recall.number), "success")
     return redirect(url_for("recalls.recall_page", recall_id=recall_id))

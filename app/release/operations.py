@@ -1,5 +1,6 @@
 """Release and rejection with an e-signature; release only when every rule holds."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import validators
@@ -17,7 +18,7 @@ RELEASE, REJECT = "released for clinical use", "rejected"
 
 def _qc_blockers(lot: Lot) -> list[str]:
     if lot.specification_id is None:
-        return ["no QC result recorded yet, so no specification version applies"]
+        return [_("no QC result recorded yet, so no specification version applies")]
     required = db.session.scalars(select(SpecTest).where(SpecTest.specification_id == lot.specification_id,
                                                          SpecTest.required.is_(True)).order_by(SpecTest.id))
     current = {r.spec_test_id: r for r in db.session.scalars(
@@ -26,40 +27,42 @@ def _qc_blockers(lot: Lot) -> list[str]:
     for test in required:
         result = current.get(test.id)
         if result is None:
-            problems.append(f"{test.code}: no result")
+            problems.append(_("%(code)s: no result", code=test.code))
         elif result.outcome != "pass":
-            problems.append(f"{test.code}: out of specification (criterion {test.criterion()})")
+            problems.append(_("%(code)s: out of specification (criterion %(criterion)s)", code=test.code,
+                              criterion=test.criterion()))
         elif not result.verified:
-            problems.append(f"{test.code}: result not verified by a second person")
+            problems.append(_("%(code)s: result not verified by a second person", code=test.code))
     return problems
 
 
 def _donor_blockers(lot: Lot) -> list[str]:
     donors = donors_of(lot)
     if not donors:
-        return [f"no donor is linked to DIN {lot.din}"]
+        return [_("no donor is linked to DIN %(din)s", din=lot.din)]
     problems = []
     for donor in donors:
         if donor.consent_withdrawn:
-            problems.append(f"donor {donor.code} withdrew consent")
+            problems.append(_("donor %(code)s withdrew consent", code=donor.code))
         if donor.eligibility != "eligible":
-            problems.append(f"donor {donor.code} is not declared eligible ({donor.eligibility})")
+            problems.append(_("donor %(code)s is not declared eligible (%(eligibility)s)", code=donor.code,
+                              eligibility=donor.eligibility))
     return problems
 
 
 def _signer_blockers(lot: Lot, signer) -> list[str]:
     problems = []
     if any(step.operator_id == signer.id for step in lot.steps):
-        problems.append(f"{signer.username} performed processing steps of this lot")
+        problems.append(_("%(username)s performed processing steps of this lot", username=signer.username))
     if db.session.scalar(select(QcResult.id).where(QcResult.lot_id == lot.id,
                                                    QcResult.performed_by_id == signer.id).limit(1)):
-        problems.append(f"{signer.username} performed QC tests of this lot")
+        problems.append(_("%(username)s performed QC tests of this lot", username=signer.username))
     return problems
 
 
 def release_blockers(lot: Lot, signer=None) -> list[str]:
     """Every rule that keeps this lot from being released (by this signer), in words."""
-    problems = [] if lot.state == "quarantine" else [f"lot is {lot.state}, not in quarantine"]
+    problems = [] if lot.state == "quarantine" else [_("lot is %(state)s, not in quarantine", state=lot.state)]
     problems += _qc_blockers(lot)
     problems += _donor_blockers(lot)
     lot_ids = ancestor_ids(lot) | {lot.id}
@@ -77,7 +80,7 @@ def release(lot: Lot, signer, password: str, reason: str | None = None) -> Lot:
     """QA releases the lot for clinical use; refused with every unmet rule listed."""
     reason = validators.optional_reason(reason)
     if problems := release_blockers(lot, signer):
-        raise RuleViolation("release refused: " + "; ".join(problems), {"unmet": problems})
+        raise RuleViolation(_("release refused: %(problems)s", problems="; ".join(problems)), {"unmet": problems})
     return _decide(lot, signer, password, RELEASE, "released", reason)
 
 

@@ -1,6 +1,7 @@
 """Shipments API: dispatch units in a shipper, receive them by scanning every one."""
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -75,5 +76,6 @@ class UnitReceive(MethodView):
         shipment = db.session.scalar(select(Shipment).join(ShipmentItem).where(
             ShipmentItem.unit_id == get_unit(unit_id).id, Shipment.received_at.is_(None)))
         if shipment is None:
-            raise InvalidInput(f"unit {unit_id} is in no open shipment", {"unit_id": ["not in transit"]})
+            raise InvalidInput(_("unit %(unit_id)s is in no open shipment", unit_id=unit_id),
+                               {"unit_id": [_("not in transit")]})
         return _receive(shipment, data)

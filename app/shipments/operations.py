@@ -1,5 +1,7 @@
 """Dispatch in a shipper and receipt by another person who scans every unit; discrepancies block the receipt."""
 
+from flask_babel import gettext as _
+
 import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
@@ -23,11 +25,11 @@ def get_shipment(shipment_id: int) -> Shipment:
 def dispatch(units: list, destination: str, shipper: str, actor) -> Shipment:
     """Send units (each in hand, its lot released, unflagged) to a destination; each gets a 'dispatched' event."""
     if not units:
-        raise RuleViolation("a shipment needs at least one unit")
+        raise RuleViolation(_("a shipment needs at least one unit"))
     destination = validators.text(destination, "destination", 200, min_length=2)
     shipper = validators.text(shipper, "shipper", 60)
     if len({unit.id for unit in units}) != len(units):
-        raise InvalidInput("each unit is listed once in a shipment", {"unit_ids": ["duplicate"]})
+        raise InvalidInput(_("each unit is listed once in a shipment"), {"unit_ids": [_("duplicate")]})
     for unit in units:
         check_dispatchable(unit)
     shipment = Shipment(destination=destination, shipper=shipper, dispatched_by_id=actor.id,
@@ -48,15 +50,16 @@ def receive(shipment: Shipment, scanned_unit_ids: set[int], receiver, resolution
     unit blocks the receipt until it is resolved with a reason."""
     resolution = validators.optional_reason(resolution, "resolution")
     if shipment.received_at is not None:
-        raise RuleViolation(f"shipment {shipment.id} was already received")
+        raise RuleViolation(_("shipment %(id)s was already received", id=shipment.id))
     if receiver.id == shipment.dispatched_by_id:
-        raise RuleViolation("the receipt must be made by someone other than the dispatcher")
+        raise RuleViolation(_("the receipt must be made by someone other than the dispatcher"))
     expected = {item.unit_id for item in shipment.items}
     missing, unexpected = sorted(expected - scanned_unit_ids), sorted(scanned_unit_ids - expected)
     problems = [f"missing: {units_by_id[i].barcode}" for i in missing]
     problems += [f"unexpected: {units_by_id[i].barcode}" for i in unexpected]
     if problems and resolution is None:
-        raise RuleViolation("receipt blocked until resolved with a reason: " + "; ".join(problems),
+        raise RuleViolation(_("receipt blocked until resolved with a reason: %(problems)s",
+                              problems="; ".join(problems)),
                             {"missing": missing, "unexpected": unexpected})
     with audit.action(db.session, "shipment.receive", resolution or "every unit scanned"):
         shipment.received_by_id, shipment.received_at = receiver.id, utcnow()

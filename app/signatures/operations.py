@@ -16,6 +16,7 @@ import hashlib
 
 import orjson
 from flask import g, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -53,8 +54,8 @@ def signable_types() -> dict[str, type]:
 def get_signable(record_type: str, record_id: int):
     model = signable_types().get(record_type)
     if model is None:
-        raise InvalidInput(f"records of type {record_type!r} cannot be signed",
-                           {"record_type": [f"one of {', '.join(sorted(signable_types()))}"]})
+        raise InvalidInput(_("records of type %(record_type)s cannot be signed", record_type=repr(record_type)),
+                           {"record_type": [_("one of %(sorted)s", sorted=', '.join(sorted(signable_types())))]})
     return get_or_404(model, record_id, f"{record_type} record")
 
 
@@ -66,8 +67,8 @@ def decision_route(record, meaning: str) -> str:
 def _check_signer(signer, record) -> None:
     action = record.__signer_permission__
     if not permissions.may(signer, action):
-        raise Forbidden(f"signing a {record.__tablename__} record needs the role "
-                        f"{' or '.join(permissions.roles_for(action))}")
+        raise Forbidden(_("signing a %(tablename)s record needs the role %(roles_for)s", tablename=record.__tablename__,
+                          roles_for=' or '.join(permissions.roles_for(action))))
     conflict = getattr(record, "signer_conflict", None)
     if conflict is not None and (why := conflict(signer)):
         raise RuleViolation(why)
@@ -75,12 +76,14 @@ def _check_signer(signer, record) -> None:
 
 def _check_attestation(meaning: str, record) -> None:
     if meaning in record.__decisions__:
-        raise RuleViolation(f"{meaning!r} records a decision on this {record.__tablename__} record: it is signed "
-                            f"only through {decision_route(record, meaning)}, which checks the decision's rules")
+        raise RuleViolation(_("%(meaning)s records a decision on this %(tablename)s record: it is signed only "
+                              "through %(decision_route)s, which checks the decision's rules", meaning=repr(meaning),
+                              tablename=record.__tablename__, decision_route=decision_route(record, meaning)))
     if meaning not in record.__attestations__:
         allowed = ", ".join(record.__attestations__) or "nothing (its signatures are decisions)"
-        raise InvalidInput(f"a {record.__tablename__} record can be signed here only as: {allowed}",
-                           {"meaning": ["not allowed here"]})
+        raise InvalidInput(_("a %(tablename)s record can be signed here only as: %(allowed)s",
+                             tablename=record.__tablename__, allowed=allowed),
+                           {"meaning": [_("not allowed here")]})
 
 
 def _signatures(signer, password: str, meaning: str, records: list, reason: str | None) -> list[Signature]:
@@ -157,8 +160,9 @@ def signed_changes(records: list, signer, password: str, meaning: str, action: s
     reason = validators.optional_reason(reason)
     for record in records:
         if meaning not in record.__decisions__:
-            raise InvalidInput(f"{meaning!r} is not a decision on a {record.__tablename__} record",
-                               {"meaning": ["not a decision here"]})
+            raise InvalidInput(_("%(meaning)s is not a decision on a %(tablename)s record", meaning=repr(meaning),
+                                 tablename=record.__tablename__),
+                               {"meaning": [_("not a decision here")]})
         _check_signer(signer, record)
     with audit.action(db.session, action, reason or meaning):
         for record in records:

@@ -4,6 +4,7 @@ The account pages (app/auth) are below this package: they show ``signatures_of(u
 here, and import nothing of it."""
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import SignForm
@@ -29,7 +30,7 @@ def user_sign(user_id: int):
     form = SignForm()
     form.meaning.choices = list(user.__attestations__)
     if not form.validate_on_submit():
-        raise InvalidInput("invalid input: " + describe(form.errors), form.errors)
+        raise InvalidInput(_("invalid input: %(errors)s", errors=describe(form.errors)), form.errors)
     operations.sign(current_user, form.password.data, form.meaning.data, user)
-    flash(f"Signed: {form.meaning.data}.", "success")
+    flash(_("Signed: %(data)s.", data=form.meaning.data), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))

@@ -2,6 +2,7 @@
 layout an admin builds (locations, tanks from a template, blocked positions); each calls the API's operation."""
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,22 +26,24 @@ def _confirmed(unit, field: str = "code") -> None:
     """The unit's own barcode was scanned: its identity is confirmed by scan."""
     code = request.form.get(field, "").strip()
     if not code:
-        raise InvalidInput("scan the unit's barcode to confirm it", {field: ["scan the unit"]})
+        raise InvalidInput(_("scan the unit's barcode to confirm it"), {field: [_("scan the unit")]})
     if code != unit.barcode:
-        raise RuleViolation(f"{code} is not unit {unit.barcode}: scan the unit in your hand", {field: ["another code"]})
+        raise RuleViolation(_("%(code)s is not unit %(barcode)s: scan the unit in your hand", code=code,
+                              barcode=unit.barcode), {field: [_("another code")]})
 
 
 def _target(code: str, field: str = "target") -> tuple:
     """The box (and position) a scanned code names."""
     found = scan.resolve(code.strip()) if code.strip() else None
     if found is None:
-        raise InvalidInput("scan the target box or position", {field: ["scan a box or a position"]})
+        raise InvalidInput(_("scan the target box or position"), {field: [_("scan a box or a position")]})
     if found["type"] == "box":
         return locations.get_location(found["id"]), None, None
     if found["type"] == "position":
         box = locations.get_location(found["box_id"])
         return (box, *locations.parse_position(box, found["label"]))
-    raise InvalidInput(f"{code} is a {found['type']}: scan a box or a position", {field: ["not a box"]})
+    raise InvalidInput(_("%(code)s is a %(found)s: scan a box or a position", code=code, found=found['type']),
+                       {field: [_("not a box")]})
 
 
 @bp.route("/units/<int:unit_id>/retrieve", methods=["POST"])
@@ -49,7 +52,7 @@ def retrieve(unit_id: int):
     unit = operations.get_unit(unit_id)
     _confirmed(unit)
     operations.retrieve(unit, current_user, confirmation="scan")
-    flash(f"{unit.barcode} retrieved: in your hand.", "success")
+    flash(_("%(barcode)s retrieved: in your hand.", barcode=unit.barcode), "success")
     return _unit_page(unit.id)
 
 
@@ -59,7 +62,8 @@ def move(unit_id: int):
     unit = operations.get_unit(unit_id)
     box, row, col = _target(request.form.get("target", ""))
     operations.move(unit, box, current_user, row, col, confirmation="scan")
-    flash(f"{unit.barcode} moved → {box.name}, {box.position_label(unit.row, unit.col)}", "success")
+    flash(_("%(barcode)s moved → %(name)s, %(position_label)s", barcode=unit.barcode, name=box.name,
+            position_label=box.position_label(unit.row, unit.col)), "success")
     return _unit_page(unit.id)
 
 
@@ -69,7 +73,7 @@ def destroy(unit_id: int):
     unit = operations.get_unit(unit_id)
     _confirmed(unit)
     handling.destroy(unit, current_user, submitted(ReasonedSchema())["reason"])
-    flash(f"{unit.barcode} destroyed.", "success")
+    flash(_("%(barcode)s destroyed.", barcode=unit.barcode), "success")
     return _unit_page(unit.id)
 
 
@@ -80,9 +84,9 @@ def move_box(box_id: int):
     code = request.form.get("rack", "").strip()
     found = scan.resolve(code) if code else {"type": None}
     if found["type"] not in ("rack", "storage_unit"):
-        raise InvalidInput("scan the rack the box goes into", {"rack": ["scan a rack"]})
+        raise InvalidInput(_("scan the rack the box goes into"), {"rack": [_("scan a rack")]})
     evacuation.move_box(box, locations.get_location(found["id"]), current_user)
-    flash(f"Box {box.name} moved.", "success")
+    flash(_("Box %(name)s moved.", name=box.name), "success")
     return redirect(url_for("storage.box_page", box_id=box.id))
 
 
@@ -91,7 +95,7 @@ def move_box(box_id: int):
 def block(box_id: int):
     box, data = locations.get_location(box_id), submitted(BlockSchema())
     locations.block_position(box, *locations.parse_position(box, data["position"]), data["reason"])
-    flash(f"Position {data['position']} of {box.name} blocked.", "success")
+    flash(_("Position %(data)s of %(name)s blocked.", data=data['position'], name=box.name), "success")
     return redirect(url_for("storage.box_page", box_id=box.id))
 
 
@@ -103,7 +107,8 @@ def create_location():
     parent = locations.get_location(parent_id) if parent_id is not None else None
     details = {k: v for k, v in data.items() if v is not None and k not in ("kind", "name")}
     location = locations.create_location(parent, data["kind"], data["name"], **details)
-    flash(f"{location.kind.replace('_', ' ').capitalize()} {location.name} created.", "success")
+    flash(_("%(replace)s %(name)s created.", replace=location.kind.replace('_', ' ').capitalize(), name=location.name),
+          "success")
     return redirect(url_for("storage.tree"))
 
 
@@ -116,7 +121,7 @@ def create_tank():
     box = {k: v for k, v in data.pop("box").items() if v is not None}
     tank = locations.create_tank(room, data.pop("name"), data.pop("racks"), data.pop("boxes_per_rack"), box,
                                  **{k: v for k, v in data.items() if v is not None})
-    flash(f"Storage unit {tank.name} created with its racks and boxes.", "success")
+    flash(_("Storage unit %(name)s created with its racks and boxes.", name=tank.name), "success")
     return redirect(url_for("storage.tree"))
 
 

@@ -1,5 +1,6 @@
 """Moving whole boxes and evacuating a storage unit: atomic, and every unit still gets its own custody event."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -39,7 +40,7 @@ def _record_moves(units: list[Unit], actor, why: str) -> None:
 def move_box(box: StorageLocation, rack: StorageLocation, actor) -> StorageLocation:
     """Put a whole box into another rack."""
     if box.kind != "box" or rack.kind not in ("rack", "storage_unit"):
-        raise RuleViolation("a box moves into a rack or a storage unit")
+        raise RuleViolation(_("a box moves into a rack or a storage unit"))
     why = f"box {box.name} moved to {rack.name}"
     with audit.action(db.session, "storage.box_move", why):
         box.parent_id = rack.id
@@ -51,7 +52,7 @@ def move_box(box: StorageLocation, rack: StorageLocation, actor) -> StorageLocat
 def evacuate(source: StorageLocation, target: StorageLocation, actor) -> list[Unit]:
     """Move every rack and box of one storage unit into another, all or nothing."""
     if source.kind != "storage_unit" or target.kind != "storage_unit" or source.id == target.id:
-        raise RuleViolation("evacuation moves the contents of one storage unit into another")
+        raise RuleViolation(_("evacuation moves the contents of one storage unit into another"))
     why = f"{source.name} evacuated to {target.name}"
     units = _units_in(_boxes_under(source))
     with audit.action(db.session, "storage.evacuate", why):

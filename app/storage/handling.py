@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -21,7 +22,8 @@ from .signals import unit_leaving
 def _require_in_hand(unit: Unit, doing: str) -> None:
     if unit.state != "in_storage" or unit.box_id is not None:
         where = "in a box: retrieve it first" if unit.box_id is not None else f"{unit.state}"
-        raise RuleViolation(f"unit {unit.barcode} is {where}; {doing} needs it in hand")
+        raise RuleViolation(_("unit %(barcode)s is %(where)s; %(doing)s needs it in hand", barcode=unit.barcode,
+                              where=where, doing=doing))
 
 
 def _require_free_to_leave(unit: Unit, doing: str) -> None:
@@ -37,7 +39,8 @@ def check_dispatchable(unit: Unit) -> None:
     _require_free_to_leave(unit, "dispatch")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
-        raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}, not released")
+        raise RuleViolation(_("unit %(barcode)s: lot %(number)s is %(state)s, not released", barcode=unit.barcode,
+                              number=lot.number, state=lot.state))
 
 
 @guarded("units.thaw")
@@ -47,8 +50,8 @@ def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | Non
     _require_free_to_leave(unit, "thawing")
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
-        raise RuleViolation(f"unit {unit.barcode}: lot {lot.number} is {lot.state}; only QC samples of an "
-                            "unreleased lot may be thawed")
+        raise RuleViolation(_("unit %(barcode)s: lot %(number)s is %(state)s; only QC samples of an unreleased lot "
+                              "may be thawed", barcode=unit.barcode, number=lot.number, state=lot.state))
     hours = _thaw_hours(lot)
     now = utcnow()
     purpose = "thawed as a QC sample of an unreleased lot" if lot.state != "released" else "thawed"
@@ -61,7 +64,8 @@ def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | Non
 def _thaw_hours(lot: Lot) -> int:
     hours = db.session.scalar(select(ProductCode.thaw_expiry_hours).where(ProductCode.code == lot.product_code))
     if hours is None:
-        raise RuleViolation(f"no expiry after thaw is configured for product code {lot.product_code}")
+        raise RuleViolation(_("no expiry after thaw is configured for product code %(product_code)s",
+                              product_code=lot.product_code))
     return hours
 
 

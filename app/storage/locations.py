@@ -3,6 +3,7 @@
 import secrets
 import string
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import audit
@@ -31,11 +32,11 @@ def _barcode(kind: str) -> str:
 def _check_box(data: dict) -> dict:
     rows, columns = data.get("rows"), data.get("columns")
     if not rows or not columns:
-        raise InvalidInput("a box needs rows and columns", {"rows": ["required for a box"]})
+        raise InvalidInput(_("a box needs rows and columns"), {"rows": [_("required for a box")]})
     row_labels = data.get("row_labels") or string.ascii_uppercase[:rows]
     column_labels = data.get("column_labels") or ",".join(str(n) for n in range(1, columns + 1))
     if len(row_labels) != rows or len(column_labels.split(",")) != columns:
-        raise InvalidInput("there must be one label per row and per column", {"row_labels": ["count"]})
+        raise InvalidInput(_("there must be one label per row and per column"), {"row_labels": [_("count")]})
     return {**data, "row_labels": row_labels, "column_labels": column_labels,
             "fill_order": data.get("fill_order") or "row"}
 
@@ -46,9 +47,10 @@ def create_location(parent: StorageLocation | None, kind: str, name: str, **deta
     name = validators.text(name, "name", 100)
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
-        raise RuleViolation(f"a {kind} cannot be placed in a {parent_kind or 'nothing (top level)'}")
+        raise RuleViolation(_("a %(kind)s cannot be placed in a %(value)s", kind=kind,
+                              value=parent_kind or 'nothing (top level)'))
     if kind == "storage_unit" and not details.get("unit_type"):
-        raise InvalidInput("a storage unit needs its type", {"unit_type": ["required"]})
+        raise InvalidInput(_("a storage unit needs its type"), {"unit_type": [_("required")]})
     if kind == "box":
         details = _check_box(details)
     location = StorageLocation(parent_id=parent.id if parent else None, kind=kind, name=name.strip(),
@@ -83,15 +85,16 @@ def block_position(box: StorageLocation, row: int, col: int, reason: str) -> Blo
 def require_box(location: StorageLocation) -> StorageLocation:
     """Refuse (409) a location that is not a box where a box is meant."""
     if location.kind != "box":
-        raise RuleViolation(f"{location.name} is a {location.kind}, not a box")
+        raise RuleViolation(_("%(name)s is a %(kind)s, not a box", name=location.name, kind=location.kind))
     return location
 
 
 def check_position(box: StorageLocation, row: int, col: int) -> None:
     require_box(box)
     if not (1 <= row <= box.rows and 1 <= col <= box.columns):
-        raise InvalidInput(f"position ({row}, {col}) is outside {box.name} ({box.rows} × {box.columns})",
-                           {"position": ["outside the box"]})
+        raise InvalidInput(_("position (%(row)s, %(col)s) is outside %(name)s (%(rows)s × %(columns)s)", row=row,
+                             col=col, name=box.name, rows=box.rows, columns=box.columns),
+                           {"position": [_("outside the box")]})
 
 
 def blocked_positions(box: StorageLocation) -> set[tuple[int, int]]:
@@ -107,4 +110,5 @@ def parse_position(box: StorageLocation, label: str) -> tuple[int, int]:
     columns = [c.upper() for c in box.column_labels.split(",")]
     if len(label) >= 2 and label[0] in box.row_labels.upper() and label[1:] in columns:
         return box.row_labels.upper().index(label[0]) + 1, columns.index(label[1:]) + 1
-    raise InvalidInput(f"{label!r} is not a position of {box.name}", {"position": ["unknown label"]})
+    raise InvalidInput(_("%(label)s is not a position of %(name)s", label=repr(label), name=box.name),
+                       {"position": [_("unknown label")]})

@@ -1,6 +1,7 @@
 """Page action: cryopreserve a lot into units (vials), QC samples included, from the lot's page."""
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,5 +39,6 @@ def container_types() -> list[tuple[str, str]]:
 @requires("units.create")
 def create(lot_id: int):
     units = operations.create_units(get_lot(lot_id), current_user, **submitted(UnitsCreateSchema()))
-    flash(f"{len(units)} unit(s) made: {units[0].barcode} … {units[-1].barcode}. Place them by scanning.", "success")
+    flash(_("%(len)s unit(s) made: %(barcode)s … %(barcode2)s. Place them by scanning.", len=len(units),
+            barcode=units[0].barcode, barcode2=units[-1].barcode), "success")
     return redirect(url_for("lots.lot", lot_id=lot_id, _anchor="units"))

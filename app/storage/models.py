@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.types import UTCDateTime, utcnow
 from app.core.versioning import Versioned
@@ -16,7 +17,7 @@ UNIT_TYPES = ("ln2_vapour", "freezer_-80", "fridge_2_8", "room")
 CONTAINER_TYPES = ("cryovial", "bag", "syringe")
 #: a vial is stored, shipped and thawed; a thawed vial goes into a dose, whose syringe (a unit made prepared) is
 #: dispensed and administered, or returned; a unit missing at a shipment's receipt is quarantined
-UNIT_STATES = StateMachine("unit", "state", {
+UNIT_STATES = StateMachine(N_("unit"), "state", {
     "in_storage": ("in_transit", "thawed", "destroyed"),
     "in_transit": ("in_storage", "quarantined"),
     "quarantined": ("destroyed",),

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -46,13 +47,14 @@ def create_units(lot: Lot, actor, count: int, container_type: str, volume_ml: De
     Divisions are never 00 (the lot as a whole) and never one another lot or unit of the same DIN and product code
     holds (app/lots/divisions.py), so DIN + product code + division names this unit alone."""
     if lot.state not in ("in_process", "quarantine", "released"):
-        raise RuleViolation(f"lot {lot.number} is {lot.state}: no units can be made from it")
+        raise RuleViolation(_("lot %(number)s is %(state)s: no units can be made from it", number=lot.number,
+                              state=lot.state))
     if any(d.consent_withdrawn for d in donors_of(lot)):
-        raise RuleViolation(f"the donor of lot {lot.number} withdrew consent: no further processing")
+        raise RuleViolation(_("the donor of lot %(number)s withdrew consent: no further processing", number=lot.number))
     if db.session.scalar(select(Unit.id).where(Unit.lot_id == lot.id).limit(1)) is not None:
-        raise RuleViolation(f"lot {lot.number} already has units: divisions are given once")
+        raise RuleViolation(_("lot %(number)s already has units: divisions are given once", number=lot.number))
     if not 0 <= qc_samples <= count:
-        raise InvalidInput("qc_samples must be between 0 and count", {"qc_samples": ["out of range"]})
+        raise InvalidInput(_("qc_samples must be between 0 and count"), {"qc_samples": [_("out of range")]})
     units = [Unit(barcode=f"{lot.number}-{division}", lot_id=lot.id, division=division,
                   container_type=container_type, volume_ml=volume_ml, cells=cells, state="in_storage",
                   qc_sample=index < qc_samples) for index, division in enumerate(divisions.for_units(lot, count))]
@@ -73,7 +75,7 @@ def next_free_position(box: StorageLocation) -> tuple[int, int]:
     for cell in cells:
         if cell not in taken:
             return cell
-    raise RuleViolation(f"{box.name} is full")
+    raise RuleViolation(_("%(name)s is full", name=box.name))
 
 
 def _occupy(unit: Unit, box: StorageLocation, row: int, col: int, event_type: str, actor, confirmation: str,
@@ -81,16 +83,16 @@ def _occupy(unit: Unit, box: StorageLocation, row: int, col: int, event_type: st
     check_position(box, row, col)
     where = f"position {box.position_label(row, col)} of {box.name}"
     if (row, col) in blocked_positions(box):
-        raise RuleViolation(f"{where} is blocked")
+        raise RuleViolation(_("%(where)s is blocked", where=where))
     occupant = db.session.scalar(select(Unit.barcode).where(Unit.box_id == box.id, Unit.row == row, Unit.col == col))
     if occupant is not None:
-        raise RuleViolation(f"{where} is occupied by {occupant}")
+        raise RuleViolation(_("%(where)s is occupied by %(occupant)s", where=where, occupant=occupant))
     try:
         with audit.action(db.session, f"unit.{event_type}", f"{event_type} to {where}"):
             unit.box_id, unit.row, unit.col = box.id, row, col
     except IntegrityError:
         # Someone else's placement committed between our check and our write; the database kept them apart.
-        raise RuleViolation(f"{where} was just taken by someone else") from None
+        raise RuleViolation(_("%(where)s was just taken by someone else", where=where)) from None
     custody.record(unit, event_type, place_of(unit), actor, confirmation, manual_reason)
     units_placed.send(actor, units=[unit])
     return unit
@@ -101,8 +103,9 @@ def store(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: 
           confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Place a unit that is in the lab into a box position (or the next free one in the box's fill order)."""
     if unit.state != "in_storage" or unit.box_id is not None:
-        raise RuleViolation(f"unit {unit.barcode} is not in hand in the lab (state {unit.state}, "
-                            f"{'in a box' if unit.box_id else 'no position'})")
+        raise RuleViolation(_("unit %(barcode)s is not in hand in the lab (state %(state)s, %(value)s)",
+                              barcode=unit.barcode, state=unit.state,
+                              value='in a box' if unit.box_id else 'no position'))
     if row is None or col is None:
         row, col = next_free_position(box)
     return _occupy(unit, box, row, col, "stored", actor, confirmation, manual_reason)
@@ -113,7 +116,7 @@ def move(unit: Unit, box: StorageLocation, actor, row: int | None = None, col: i
          confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Move a stored unit to another position."""
     if unit.box_id is None:
-        raise RuleViolation(f"unit {unit.barcode} is not in a box; store it instead")
+        raise RuleViolation(_("unit %(barcode)s is not in a box; store it instead", barcode=unit.barcode))
     if row is None or col is None:
         row, col = next_free_position(box)
     with audit.action(db.session, "unit.vacate", "moving to another position"):
@@ -125,14 +128,15 @@ def require_in_box(unit: Unit, box: StorageLocation) -> None:
     """Refuse (409) taking a unit out of a box it is not in: the scanned box and the scanned unit disagree."""
     if unit.box_id != box.id:
         where = "in no box" if unit.box_id is None else f"in {db.session.get(StorageLocation, unit.box_id).name}"
-        raise RuleViolation(f"unit {unit.barcode} is not in the scanned box {box.name}: it is {where}")
+        raise RuleViolation(_("unit %(barcode)s is not in the scanned box %(name)s: it is %(where)s",
+                              barcode=unit.barcode, name=box.name, where=where))
 
 
 @guarded("units.store")
 def retrieve(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Take a unit out of its position into the hands of the actor."""
     if unit.box_id is None:
-        raise RuleViolation(f"unit {unit.barcode} is not in a box")
+        raise RuleViolation(_("unit %(barcode)s is not in a box", barcode=unit.barcode))
     with audit.action(db.session, "unit.retrieved", "retrieved from storage"):
         unit.box_id = unit.row = unit.col = None
     custody.record(unit, "retrieved", Person(actor.id), actor, confirmation, manual_reason)

@@ -6,6 +6,7 @@ code + division: a unit, or a lot as a whole (division 00 for the first lot of i
 that could name several objects are refused (422), never resolved to one of them.
 """
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.core.errors import InvalidInput, NotFound
@@ -31,7 +32,7 @@ def _position(code: str) -> dict:
     box_code, _, label = code.partition("/")
     box = db.session.scalar(select(StorageLocation).where(StorageLocation.barcode == box_code))
     if box is None or box.kind != "box":
-        raise NotFound(f"no box with barcode {box_code}")
+        raise NotFound(gettext("no box with barcode %(box_code)s", box_code=box_code))
     row, col = parse_position(box, label)
     occupant = db.session.scalar(select(Unit.id).where(Unit.box_id == box.id, Unit.row == row, Unit.col == col))
     return {"type": "position", "box_id": box.id, "row": row, "col": col, "label": box.position_label(row, col),
@@ -51,12 +52,13 @@ def _isbt(code: str) -> dict:
     try:
         parts = isbt128.parse_structures(code)
     except isbt128.Malformed as error:
-        raise InvalidInput(f"malformed ISBT 128 code: {error}", {"code": [str(error)]}) from None
+        raise InvalidInput(gettext("malformed ISBT 128 code: %(error)s", error=error), {"code": [str(error)]}) from None
     dins = [p for p in parts if isinstance(p, isbt128.Din)]
     products = [p for p in parts if isinstance(p, isbt128.ProductCode)]
     if len(dins) != 1 or len(products) != 1:
-        raise InvalidInput("an ISBT 128 code names one unit or lot only with one DIN and one product code (with its "
-                           "division), e.g. a 2-D compound message", {"code": ["ambiguous"]})
+        raise InvalidInput(gettext("an ISBT 128 code names one unit or lot only with one DIN and one product code "
+                                   "(with its division), e.g. a 2-D compound message"),
+                           {"code": [gettext("ambiguous")]})
     din, product = dins[0].din, products[0]
     family = (Lot.din == din, Lot.product_code == product.code)
     found = [_unit(u) for u in db.session.scalars(select(Unit).join(Lot).where(
@@ -65,11 +67,11 @@ def _isbt(code: str) -> dict:
         *family, Lot.division == product.division).order_by(Lot.id).limit(2))]
     what = f"DIN {din}, product code {product.code} and division {product.division}"
     if not found:
-        raise NotFound(f"no unit or lot with {what}")
+        raise NotFound(gettext("no unit or lot with %(what)s", what=what))
     if len(found) > 1:
         names = ", ".join(f"{f['type']} {f.get('barcode') or f.get('number')}" for f in found)
-        raise InvalidInput(f"{what} name more than one object ({names}): the code is refused, identify the "
-                           "container by its own barcode", {"code": ["ambiguous"]})
+        raise InvalidInput(gettext("%(what)s name more than one object (%(names)s): the code is refused, identify the "
+                             "container by its own barcode", what=what, names=names), {"code": [gettext("ambiguous")]})
     return found[0]
 
 
@@ -77,7 +79,7 @@ def resolve(code: str) -> dict:
     """The one object this scanned code names."""
     code = code.strip()
     if not code:
-        raise InvalidInput("empty code", {"code": ["empty"]})
+        raise InvalidInput(gettext("empty code"), {"code": [gettext("empty")]})
     if code[0] in "=&":
         return _isbt(code)
     if "/" in code:
@@ -91,7 +93,7 @@ def resolve(code: str) -> dict:
     location = db.session.scalar(select(StorageLocation).where(StorageLocation.barcode == code))
     if location is not None:
         return _location(location)
-    raise NotFound(f"nothing known has the code {code!r}")
+    raise NotFound(gettext("nothing known has the code %(code)s", code=repr(code)))
 
 
 def resolve_units(codes: list[str]) -> dict[int, Unit]:
@@ -108,6 +110,7 @@ def resolve_units(codes: list[str]) -> dict[int, Unit]:
             continue
         found = resolve(code)
         if found["type"] != "unit":
-            raise InvalidInput(f"{code!r} is a {found['type']}, not a unit", {"codes": [code]})
+            raise InvalidInput(gettext("%(code)s is a %(found)s, not a unit", code=repr(code), found=found['type']),
+                               {"codes": [code]})
         units[found["id"]] = db.session.get(Unit, found["id"])
     return units

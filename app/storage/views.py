@@ -2,15 +2,18 @@
 thawing a scanned unit."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.core.errors import DomainError, InvalidInput, RuleViolation
 from app.core.forms import PageForm, validated
+from app.core.i18n import format_moment
 from app.core.pagination import page_args
 from app.core.permissions import requires
-from app.core.timezones import local
+from app.core.timezones import site_zone
 from app.custody import places
 from app.custody.operations import chain
 from app.extensions import db
@@ -26,13 +29,13 @@ bp = Blueprint("storage", __name__, template_folder="templates")
 
 
 class PlaceForm(PageForm):
-    scan = StringField("Scan", validators=[DataRequired(message="scan a code"), Length(max=200)])
+    scan = StringField(_l("Scan"), validators=[DataRequired(message="scan a code"), Length(max=200)])
     box_id = HiddenField()
     position = HiddenField()
 
 
 class ThawForm(PageForm):
-    code = StringField("Scan the unit to thaw", validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Scan the unit to thaw"), validators=[DataRequired(), Length(max=200)])
 
 
 def _box(box_id) -> StorageLocation:
@@ -40,9 +43,10 @@ def _box(box_id) -> StorageLocation:
     try:
         box = get_location(int(box_id))
     except (TypeError, ValueError):
-        raise InvalidInput(f"{box_id!r} is not a box id", {"box_id": ["not a number"]}) from None
+        raise InvalidInput(_("%(box_id)s is not a box id", box_id=repr(box_id)),
+                           {"box_id": [_("not a number")]}) from None
     if box.kind != "box":
-        raise RuleViolation(f"{box.name} is a {box.kind}, not a box")
+        raise RuleViolation(_("%(name)s is a %(kind)s, not a box", name=box.name, kind=box.kind))
     return box
 
 
@@ -130,9 +134,10 @@ def _scan(code: str, box, position):
         box = _box(found["box_id"])
         return box, found["label"], f"Position {found['label']} of {box.name} chosen for the next unit."
     if found["type"] != "unit":
-        raise InvalidInput(f"{code!r} is a {found['type']}: scan a box, a position or a unit", {"scan": ["type"]})
+        raise InvalidInput(_("%(code)s is a %(found)s: scan a box, a position or a unit", code=repr(code),
+                             found=found['type']), {"scan": [_("type")]})
     if box is None:
-        raise InvalidInput(f"scan a box before the unit {found['barcode']}", {"scan": ["no box"]})
+        raise InvalidInput(_("scan a box before the unit %(found)s", found=found['barcode']), {"scan": [_("no box")]})
     row, col = parse_position(box, position) if position else (None, None)
     unit = operations.store(operations.get_unit(found["id"]), box, current_user, row, col, confirmation="scan")
     return box, None, f"{unit.barcode} → {box.name}, {box.position_label(unit.row, unit.col)}"
@@ -195,5 +200,6 @@ def thaw_page():
     if unit.box_id is not None:
         operations.retrieve(unit, current_user)
     handling.thaw(unit, current_user)
-    flash(f"Unit {unit.barcode} thawed; use before {local(unit.thaw_expires_at):%Y-%m-%d %H:%M %Z}.", "success")
+    flash(_("Unit %(barcode)s thawed; use before %(use_before)s.", barcode=unit.barcode,
+            use_before=format_moment(unit.thaw_expires_at, site_zone())), "success")
     return redirect(url_for("storage.thaw_page"))

@@ -67,3 +67,28 @@ def test_no_serious_or_critical_violation_on_any_page(browser, live_server, page
         assert not problems, f"{role}: " + "\n".join(f"{url}: {found}" for url, found in problems.items())
     finally:
         context.close()
+
+
+def test_french_pages_have_no_serious_or_critical_violation_either(browser, live_server, pages_by_role):
+    """The technician's pages again, in French: the page says its language and the longer words break nothing."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        fill_login(page, ROLES["technician"])
+        page.goto("/me/password")
+        page.select_option("#locale", "fr")
+        page.click("#locale-form button[type=submit]")
+        problems = {}
+        for url in pages_by_role["technician"]:
+            page.goto(url)
+            assert page.get_attribute("html", "lang") == "fr", url
+            if found := violations(page):
+                problems[url] = found
+        assert page.text_content("nav[aria-label=Principal]").strip().startswith("Tableau de bord")
+        assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
+        page.goto("/me/password")
+        page.select_option("#locale", "")
+        page.click("#locale-form button[type=submit]")
+    finally:
+        context.close()
