@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 import audit
 from app.core import validators
 from app.core.errors import RuleViolation
+from app.core.i18n import N_
 from app.core.lookup import get_or_404
 from app.core.permissions import guarded
 from app.core.timezones import site_zone
@@ -144,7 +145,7 @@ def _still_open(case: BiovigilanceCase, doing: str) -> None:
     if case.state == SUBMITTED:
         raise RuleViolation(_("biovigilance case %(report_id)s was submitted %(submitted_at)s UTC: it cannot "
                               "%(doing)s", report_id=case.report_id,
-                              submitted_at=format(case.submitted_at, "%Y-%m-%d %H:%M"), doing=doing))
+                              submitted_at=format(case.submitted_at, "%Y-%m-%d %H:%M"), doing=_(doing)))
 
 
 @guarded("biovigilance.manage")
@@ -153,7 +154,7 @@ def edit_case(case: BiovigilanceCase, changes: dict, reason: str) -> Biovigilanc
     actions), with a reason; refused once submitted."""
     reason = validators.reason(reason)
     case = lock_case(case.id)
-    _still_open(case, "be edited")
+    _still_open(case, N_("be edited"))
     changes = {name: value for name, value in changes.items() if name in EDITABLE}
     for name in ("reaction_type", "cause", "corrective_actions"):
         if changes.get(name) is not None:
@@ -176,7 +177,7 @@ def missing(case: BiovigilanceCase) -> list[str]:
 def submit_case(case: BiovigilanceCase, signer, password: str, reason: str | None = None) -> BiovigilanceCase:
     """Submit the notification, signed, once it holds what it needs; a second submission is refused."""
     case = lock_case(case.id)
-    _still_open(case, "be submitted again")
+    _still_open(case, N_("be submitted again"))
     CASE_STATES.require(case, SUBMITTED)
     if needed := missing(case):
         raise RuleViolation(_("biovigilance case %(report_id)s cannot be submitted: it lacks the %(needed)s",

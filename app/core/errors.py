@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from .field_errors import readable
 from .versioning import CHANGED_MEANWHILE
 
 #: PostgreSQL: serialization failure, deadlock, lock not available — another transaction got there first
@@ -89,15 +90,16 @@ def redisplay(status: int, message: str, errors: dict | None):
 def handle_domain_error(error: DomainError):
     if isinstance(error, LoginRequired) and not wants_json():
         return redirect(url_for("auth.login", next=request.path))
-    page = redisplay(error.status, error.message, error.errors)
+    errors = readable(error.errors)
+    page = redisplay(error.status, error.message, errors)
     if page is not None:
         return page
-    return render_error(error.status, _status_name(error.status), error.message, error.errors)
+    return render_error(error.status, _status_name(error.status), error.message, errors)
 
 
 def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
-    errors = data.get("errors") or data.get("messages") or {}
+    errors = readable(data.get("errors") or data.get("messages") or {})
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors:
         message = _("invalid input: %(errors)s", errors=describe(errors))
@@ -119,6 +121,7 @@ def describe(errors: dict, prefix: str = "") -> str:
         if isinstance(value, dict):
             parts.append(describe(value, f"{name}." if name else ""))
         else:
+            value = readable(value)
             text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
             parts.append(f"{name}: {text}" if name else text)
     return "; ".join(parts)

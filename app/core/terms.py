@@ -22,6 +22,8 @@ TERMS = frozenset((
     N_("draft"), N_("superseded"), N_("produced"), N_("delivered"), N_("failed"), N_("dose"), N_("patient"),
     # recalls and biovigilance cases
     N_("open"), N_("closed"), N_("submitted"),
+    # account actions
+    N_("unlock"), N_("deactivate"), N_("activate"),
 ))
 
 

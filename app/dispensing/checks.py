@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import N_
 from app.core.types import utcnow
 from app.extensions import db
 from app.lots.models import Lot
@@ -87,7 +88,7 @@ def _flags(dose: Dose) -> str | None:
 
 def _holds(dose: Dose) -> str | None:
     syringe = db.session.get(Unit, dose.syringe_unit_id) if dose.syringe_unit_id else None
-    return hold_refusal([*allocated_units(dose), syringe], dose, "dispensing")
+    return hold_refusal([*allocated_units(dose), syringe], dose, N_("dispensing"))
 
 
 def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:

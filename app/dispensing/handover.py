@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 import audit
 from app.core import validators
 from app.core.errors import InvalidInput
+from app.core.i18n import N_
 from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.custody import operations as custody
@@ -45,7 +46,7 @@ def administer(dose: Dose, actor, administered_at: dt.datetime | None = None, ro
     """The clinician records the intrathecal injection: when, by whom."""
     dose = lock_dose(dose.id)
     DOSE_STATES.require(dose, ADMINISTERED)
-    require_free([_syringe(dose)], dose, "administering it")
+    require_free([_syringe(dose)], dose, N_("administering it"))
     if route != ROUTE:
         raise InvalidInput(_("the protocol's route is %(route)s", route=ROUTE), {"route": [ROUTE]})
     administered_at = validators.past_moment(administered_at, "administered_at") if administered_at else utcnow()

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
+from app.core.i18n import N_
 from app.core.lookup import get_or_404
 from app.core.permissions import guarded
 from app.core.types import utcnow
@@ -102,7 +103,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
                                         .with_for_update()))
         if len(units) != len(set(unit_ids)):
             raise InvalidInput(_("unit_ids names units that do not exist"), {"unit_ids": [_("unknown unit")]})
-        require_free(units, dose, "allocating it to a dose")
+        require_free(units, dose, N_("allocating it to a dose"))
         usable = {u.id for u, _ in db.session.execute(stock.usable_vials(now).where(Unit.id.in_(unit_ids)))}
         for unit in units:
             if unit.id not in usable:
@@ -118,7 +119,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
         if not units:
             raise RuleViolation(_("no released, unexpired, unflagged lot has enough unreserved vials for "
                                   "%(prescribed_cells)s cells", prescribed_cells=dose.prescribed_cells))
-        require_free(units, dose, "allocating it to a dose")
+        require_free(units, dose, N_("allocating it to a dose"))
     allocations = [DoseAllocation(dose_id=dose.id, unit_id=unit.id, allocated_by_id=actor.id) for unit in units]
     try:
         with audit.action(db.session, "dose.allocated", ", ".join(u.barcode for u in units)):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 import audit
 from app.core.errors import InvalidInput, RuleViolation
+from app.core.i18n import N_
 from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.custody import operations as custody
@@ -45,7 +46,7 @@ def _require_thawed(units: list[Unit], now) -> None:
         if unit.thaw_expires_at is not None and unit.thaw_expires_at <= now:
             raise RuleViolation(_("vial %(barcode)s expired after thaw at %(thaw_expires_at)s UTC",
                                   barcode=unit.barcode, thaw_expires_at=format(unit.thaw_expires_at, "%Y-%m-%d %H:%M")))
-        require_unflagged(unit, "preparing a dose")
+        require_unflagged(unit, N_("preparing a dose"))
 
 
 @guarded("doses.prepare")
@@ -58,7 +59,7 @@ def prepare(dose: Dose, actor, post_thaw_cells: int, viability_pct: Decimal, vol
                            {"post_thaw_cells": [_("positive")], "viability_pct": [_("0 to 100")],
                             "volume_ml": [_("positive")]})
     units, now = allocated_units(dose), utcnow()
-    require_free(units, dose, "preparing a dose")
+    require_free(units, dose, N_("preparing a dose"))
     _require_thawed(units, now)
     if problems := post_thaw_problems(dose, post_thaw_cells, viability_pct):
         raise RuleViolation(_("the dose fails its post-thaw checks: %(problems)s", problems="; ".join(problems)),

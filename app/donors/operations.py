@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 import audit
 from app.core import validators
 from app.core.errors import InvalidInput, RuleViolation
+from app.core.i18n import N_
 from app.core.lookup import get_or_404
 from app.core.permissions import guarded
 from app.core.types import utcnow
@@ -44,7 +45,7 @@ def create_donor(code: str, consent_date: dt.date, consent_scope: str) -> Donor:
 def _require_consent(donor: Donor, doing: str) -> None:
     if donor.consent_withdrawn:
         raise RuleViolation(_("donor %(code)s withdrew consent: %(doing)s is not allowed", code=donor.code,
-                              doing=doing))
+                              doing=_(doing)))
 
 
 @guarded("donors.screen")
@@ -102,7 +103,7 @@ def withdraw_consent(donor: Donor, reason: str) -> Donor:
 @guarded("procurements.record")
 def create_procurement(donor: Donor, collected_by, data: dict) -> Procurement:
     """Record a procurement and give it the next DIN."""
-    _require_consent(donor, "a new procurement")
+    _require_consent(donor, N_("a new procurement"))
     data = {**data, "collected_at": validators.past_moment(data["collected_at"], "collected_at"),
             "site": validators.text(data["site"], "site", 200, min_length=2),
             "transport_conditions": validators.text(data["transport_conditions"], "transport_conditions", 2000,

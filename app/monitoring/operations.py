@@ -241,7 +241,7 @@ def flag_refusal(unit: Unit, doing: str) -> str | None:
     excursion = flags[0].excursion
     return _("unit %(barcode)s is flagged by excursion %(excursion)s (%(excursion_text)s): %(doing)s is not allowed "
              "until QA assesses it", barcode=unit.barcode, excursion=excursion.id, excursion_text=describe(excursion),
-             doing=doing)
+             doing=_(doing))
 
 
 def require_unflagged(unit: Unit, doing: str) -> None:

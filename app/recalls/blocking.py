@@ -30,14 +30,14 @@ def recall_refusal(units, doing: str, dose=None) -> str | None:
         if found is not None:
             unit_id, recall = found
             return _("unit %(barcode)s is blocked by recall %(number)s: %(reason)s (%(doing)s is not allowed)",
-                     barcode=by_id[unit_id].barcode, number=recall.number, reason=recall.reason, doing=doing)
+                     barcode=by_id[unit_id].barcode, number=recall.number, reason=recall.reason, doing=_(doing))
     if dose is not None:
         found = _first_recall(select(Recall).join(RecallDose, RecallDose.recall_id == Recall.id)
                               .where(RecallDose.dose_id == dose.id, RecallDose.blocked.is_(True)))
         if found is not None:
             recall = found[0]
             return _("dose %(barcode)s is blocked by recall %(number)s: %(reason)s (%(doing)s is not allowed)",
-                     barcode=dose.barcode, number=recall.number, reason=recall.reason, doing=doing)
+                     barcode=dose.barcode, number=recall.number, reason=recall.reason, doing=_(doing))
     return None
 
 

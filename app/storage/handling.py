@@ -8,6 +8,7 @@ from sqlalchemy import select
 import audit
 from app.core import validators
 from app.core.errors import RuleViolation
+from app.core.i18n import N_
 from app.core.permissions import guarded
 from app.core.types import utcnow
 from app.custody import operations as custody
@@ -23,7 +24,7 @@ def _require_in_hand(unit: Unit, doing: str) -> None:
     if unit.state != "in_storage" or unit.box_id is not None:
         where = "in a box: retrieve it first" if unit.box_id is not None else f"{unit.state}"
         raise RuleViolation(_("unit %(barcode)s is %(where)s; %(doing)s needs it in hand", barcode=unit.barcode,
-                              where=where, doing=doing))
+                              where=where, doing=_(doing)))
 
 
 def _require_free_to_leave(unit: Unit, doing: str) -> None:
@@ -35,8 +36,8 @@ def _require_free_to_leave(unit: Unit, doing: str) -> None:
 
 def check_dispatchable(unit: Unit) -> None:
     """A unit may leave in a shipment when it is in hand and its lot is released (or it is a QC sample)."""
-    _require_in_hand(unit, "dispatch")
-    _require_free_to_leave(unit, "dispatch")
+    _require_in_hand(unit, N_("dispatch"))
+    _require_free_to_leave(unit, N_("dispatch"))
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(_("unit %(barcode)s: lot %(number)s is %(state)s, not released", barcode=unit.barcode,
@@ -46,8 +47,8 @@ def check_dispatchable(unit: Unit) -> None:
 @guarded("units.thaw")
 def thaw(unit: Unit, actor, confirmation: str = "scan", manual_reason: str | None = None) -> Unit:
     """Thaw a unit in hand; allowed before release only for QC samples, recorded as such."""
-    _require_in_hand(unit, "thawing")
-    _require_free_to_leave(unit, "thawing")
+    _require_in_hand(unit, N_("thawing"))
+    _require_free_to_leave(unit, N_("thawing"))
     lot = db.session.get(Lot, unit.lot_id)
     if lot.state != "released" and not unit.qc_sample:
         raise RuleViolation(_("unit %(barcode)s: lot %(number)s is %(state)s; only QC samples of an unreleased lot "

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from app.auth.models import User
 from app.web.views import localtime, number
 from config import Config
-from tests.helpers import audit_rows
+from tests.helpers import audit_rows, count_audit
 
 
 @pytest.fixture
@@ -126,3 +126,23 @@ def test_states_and_kinds_are_words_of_the_page_and_values_of_the_api(bank):
     assert '<option value="in_process"' in page  # the filter still sends the value
     [lot] = bank.client.get("/api/v1/lots").json["items"]
     assert (lot["kind"], lot["state"]) == ("tissue", "in_process")
+
+
+def test_field_errors_of_the_schemas_come_in_the_users_language(client, admin, session):
+    """marshmallow's and our fields' fixed messages are catalogue entries, formatted ones recognised by their
+    template: a French reader gets French field errors, in `errors` and in the message; nothing is written."""
+    choose_french(client)
+    entries = count_audit(session)
+    answer = client.post("/api/v1/users", json={"username": "x", "roles": ["qa"], "full_name": 7})
+    assert answer.status_code == 422
+    errors = answer.json["errors"]["json"]
+    assert errors["password"] == ["Donnée manquante pour un champ obligatoire."]
+    assert errors["full_name"] == ["Texte invalide."]
+    assert "Donnée manquante pour un champ obligatoire." in answer.json["message"]
+    listed = client.get("/api/v1/users?per_page=500")
+    assert listed.status_code == 422
+    assert listed.json["errors"]["query"]["per_page"] == ["doit être compris entre 1 et 200"]
+    assert count_audit(session) == entries
+    client.post("/me/locale", data={"locale": "en"})
+    english = client.get("/api/v1/users?per_page=500").json["errors"]["query"]["per_page"]
+    assert english == ["must be between 1 and 200"]
