@@ -1,20 +1,16 @@
 """A clinician records a fatal reaction on the patient's page, completes the case it opened and submits it signed,
 in Chromium at 800 px."""
 
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from app.extensions import db
-from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.biovigilance.helpers import site_today
-from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
 from tests.dispensing.helpers import dispense, enrolled_patient, prepared_dose
 from tests.e2e.helpers import fill_login
-from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate
-from tests.printing.helpers import set_expiry
+from tests.e2e.serving import browser_page, pharmacy_bank, serving
+from tests.helpers import BACKENDS, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -24,47 +20,21 @@ def ward_server(request, tmp_path_factory):
     """A live server on a database of its own: P-001's dose 1 from DP-0001 administered."""
     if request.param == "postgresql" and not POSTGRES_ADMIN_URL:
         pytest.skip(NO_POSTGRES)
-    database = create_database(request.param, tmp_path_factory.mktemp("biovigilance"))
-    app = make_app(database, WTF_CSRF_ENABLED=True)
-    migrate(app)
-    client = app.test_client()
-    bank = build_bank(Bank(client, lambda name: api_login(client, name)),
-                      lambda name, roles: create_user(app, name, roles))
-    for name, role in (("pharm1", "pharmacist"), ("clin1", "clinician")):
-        create_user(app, name, [role])
-    lot = build_drug_product(bank)
-    set_expiry(bank, lot["id"])
-    bank.full_qc(lot["id"])
-    bank.as_user("qa2").release(lot["id"])
-    bank.as_user("tech1").post(f"/api/v1/lots/{lot['id']}/units", {
-        "count": 2, "container_type": "cryovial", "volume_ml": "1.5", "cells": 25_000_000})
-    patient = enrolled_patient(bank, "P-001")
-    dose = prepared_dose(bank, patient)
-    assert dispense(bank, dose, patient).status_code == 200
-    bank.as_user("clin1").post(f"/api/v1/doses/{dose['id']}/administer", {}, expect=200)
-    client.post("/api/v1/auth/logout")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-biovigilance", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", dose, lot
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
-        database.drop()
+    with pharmacy_bank(request.param, tmp_path_factory.mktemp("biovigilance")) as (app, bank, vials):
+        lot = bank.client.get(f"/api/v1/lots/{vials[0]['lot_id']}").json
+        patient = enrolled_patient(bank, "P-001")
+        dose = prepared_dose(bank, patient)
+        assert dispense(bank, dose, patient).status_code == 200
+        bank.as_user("clin1").post(f"/api/v1/doses/{dose['id']}/administer", {}, expect=200)
+        bank.client.post("/api/v1/auth/logout")
+        with serving(app, "e2e-biovigilance") as url:
+            yield url, dose, lot
 
 
 @pytest.fixture
 def ward_page(browser, ward_server):
-    context = browser.new_context(base_url=ward_server[0], viewport={"width": 800, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with browser_page(browser, ward_server[0], viewport={"width": 800, "height": 900}) as page:
+        yield page
 
 
 def test_a_fatal_reaction_opens_a_case_completed_and_submitted_from_the_pages(ward_page: Page, ward_server):
