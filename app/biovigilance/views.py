@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.core.forms import submitted
 from app.core.pagination import page_args, paginate
 from app.core.permissions import requires
+from app.core.terms import term
 from app.patients.operations import get_patient
 
 from . import operations
@@ -25,11 +26,12 @@ def adverse_events_of(patient) -> list:
 
 @bp.app_context_processor
 def choices() -> dict:
-    """The choices of the biovigilance forms, as (value, words) pairs."""
-    pairs = {name: [(value, value) for value in values] for name, values in (
+    """The choices of the biovigilance forms, as (value, words in the reader's language) pairs."""
+    pairs = {name: [(value, term(value)) for value in values] for name, values in (
         ("seriousness", SERIOUSNESS), ("outcomes", OUTCOMES), ("imputability", IMPUTABILITY),
         ("expectedness", EXPECTEDNESS))}
-    return {"biovigilance_choices": {"kinds": [(kind, f"adverse {kind}") for kind in KINDS], **pairs}}
+    kinds = [(kind, _("Adverse %(kind)s", kind=term(kind))) for kind in KINDS]
+    return {"biovigilance_choices": {"kinds": kinds, **pairs}}
 
 
 def _dose_ids() -> list:

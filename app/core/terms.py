@@ -22,6 +22,11 @@ TERMS = frozenset((
     N_("draft"), N_("superseded"), N_("produced"), N_("delivered"), N_("failed"), N_("dose"), N_("patient"),
     # recalls and biovigilance cases
     N_("open"), N_("closed"), N_("submitted"),
+    # biovigilance: kinds, seriousness, outcomes, imputability, expectedness
+    N_("reaction"), N_("event"), N_("non-serious"), N_("fatal"), N_("life-threatening"), N_("hospitalisation"),
+    N_("disability"), N_("congenital anomaly"), N_("recovered"), N_("minor sequelae"), N_("serious sequelae"),
+    N_("death"), N_("not assessable"), N_("excluded"), N_("unlikely"), N_("possible"), N_("likely"), N_("certain"),
+    N_("unexpected"), N_("expected"),
     # account actions
     N_("unlock"), N_("deactivate"), N_("activate"),
 ))
