@@ -44,3 +44,9 @@ def written(session) -> tuple:
                              .where(audit.audit_log.c.action.not_like("auth.%")))
     return tuple(session.scalar(select(func.count()).select_from(model)) for model in (
         AdverseEvent, AdverseEventDose, BiovigilanceCase, CaseProduct, Signature)) + (entries,)
+
+
+#: a complete assessment of a case, ready to submit
+ASSESSMENT = {"reaction_type": "aseptic meningitis after intrathecal injection", "imputability": "likely",
+              "expectedness": "unexpected", "cause": "inflammatory reaction to the cell product",
+              "corrective_actions": "lot DP-0001 quarantined pending investigation"}

@@ -5,8 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.biovigilance.models import BiovigilanceCase
-from tests.biovigilance.helpers import DESCRIPTION, administered, days_ago, record, site_today, written
-from tests.biovigilance.test_submission import ASSESSMENT
+from tests.biovigilance.helpers import ASSESSMENT, DESCRIPTION, administered, days_ago, record, site_today, written
 from tests.helpers import PASSWORD
 
 

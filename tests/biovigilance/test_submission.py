@@ -1,13 +1,9 @@
 """A case's assessment (edited with a reason, audited), its signed submission (once), and the notification PDF."""
 
 from app.biovigilance.models import BiovigilanceCase
-from tests.biovigilance.helpers import administered, record, written
+from tests.biovigilance.helpers import ASSESSMENT, administered, record, written
 from tests.helpers import PASSWORD, audit_rows
 from tests.labels.scanning import pdf_text
-
-ASSESSMENT = {"reaction_type": "aseptic meningitis after intrathecal injection", "imputability": "likely",
-              "expectedness": "unexpected", "cause": "inflammatory reaction to the cell product",
-              "corrective_actions": "lot DP-0001 quarantined pending investigation"}
 
 
 def _case(bank, drug_product) -> tuple[dict, dict]:

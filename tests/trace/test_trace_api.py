@@ -2,16 +2,8 @@
 
 from app.signatures.models import Signature
 from tests.helpers import audit_rows
-
-
-def _trace(bank, start: str, direction: str) -> dict:
-    response = bank.client.get(f"/api/v1/trace?from={start}&direction={direction}")
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def _keys(answer: dict) -> set[str]:
-    return {node["key"] for node in answer["nodes"]}
+from tests.trace.helpers import keys_of as _keys
+from tests.trace.helpers import trace as _trace
 
 
 def k(node_type: str, *records: dict) -> set[str]:

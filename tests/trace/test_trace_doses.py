@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from app.dispensing.models import DoseAllocation
 from tests.dispensing.helpers import dispense, enrolled_patient, prepared_dose
-from tests.trace.test_trace_api import _keys, _trace
+from tests.trace.helpers import keys_of as _keys
+from tests.trace.helpers import trace as _trace
 
 
 def _dispensed(bank, session) -> tuple[dict, dict, list[int]]:
