@@ -14,10 +14,23 @@ from tests.helpers import api_login, create_user, make_app, migrate
 from tests.printing.helpers import set_expiry
 
 
+def closing_bodies(app):
+    """The app with each response body read whole and closed before werkzeug writes it."""
+    def wrapped(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            # werkzeug's dev server skips close() when the browser drops the connection, leaking a static file.
+            if hasattr(body, "close"):
+                body.close()
+    return wrapped
+
+
 @contextmanager
 def serving(app, name: str) -> Iterator[str]:
     """The app served by werkzeug in a thread while the block runs; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
