@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 import audit
 from app.core import validators
@@ -18,7 +19,7 @@ from app.storage.models import UNIT_STATES, Unit
 
 from .checks import require_dispensable
 from .holds import require_free
-from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, DOSE_STATES, RETURNED, ROUTE, Dose
+from .models import ADMINISTERED, DESTROYED, DISPENSE, DISPENSED, DOSE_STATES, RETURNED, ROUTE, Dose, DoseAllocation
 from .ordering import lock_dose
 
 
@@ -75,9 +76,23 @@ def return_dose(dose: Dose, actor, reason: str) -> Dose:
     return dose
 
 
+#: the unit states before a thaw (UNIT_STATES): a vial in one of them can still be given to another dose
+FROZEN = ("in_storage", "in_transit", "quarantined")
+
+
+def _release_frozen_vials(dose: Dose, actor, reason: str, now) -> None:
+    """Give back the vials of a dose that were never thawed: their allocations are released, not deleted."""
+    held = db.session.scalars(select(DoseAllocation).join(Unit, Unit.id == DoseAllocation.unit_id)
+                              .where(DoseAllocation.dose_id == dose.id, DoseAllocation.released_at.is_(None),
+                                     Unit.state.in_(FROZEN)).order_by(Unit.id).with_for_update())
+    for allocation in held:
+        allocation.released_at, allocation.released_by_id, allocation.release_reason = now, actor.id, reason
+
+
 @guarded("doses.destroy")
 def destroy(dose: Dose, actor, reason: str) -> Dose:
-    """A dose that will not be given is destroyed (never deleted), with its syringe when it has one."""
+    """A dose that will not be given is destroyed (never deleted), with its syringe when it has one; vials reserved
+    for it and still frozen go back to stock, thawed ones stay with it (to be destroyed as units)."""
     reason = validators.reason(reason)
     dose = lock_dose(dose.id)
     DOSE_STATES.require(dose, DESTROYED)
@@ -86,6 +101,8 @@ def destroy(dose: Dose, actor, reason: str) -> Dose:
         dose.state, dose.end_reason = DESTROYED, reason
         if syringe is not None:
             UNIT_STATES.move(syringe, DESTROYED)
+    with audit.action(db.session, "dose.vials_released", reason):
+        _release_frozen_vials(dose, actor, reason, utcnow())
     if syringe is not None:
         custody.record(syringe, "destroyed", GONE, actor, "manual", reason)
     return dose

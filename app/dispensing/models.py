@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.i18n import N_
@@ -75,15 +75,20 @@ class Dose(Versioned, db.Model):
                 "volume_ml": self.volume_ml, "expires_at": self.expires_at}
 
 
-class DoseAllocation(db.Model):
-    """A vial reserved for a dose: the database keeps a vial to one dose, forever."""
+class DoseAllocation(Versioned, db.Model):
+    """A vial reserved for a dose; released (never deleted) when the dose is destroyed before its vial is thawed.
+    The database holds a vial to one unreleased allocation at a time."""
 
     __tablename__ = "dose_allocations"
     __audited__ = True
-    __immutable__ = True
+    __table_args__ = (Index("uq_dose_allocations_unit_id_held", "unit_id", unique=True,
+                            sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dose_id: Mapped[int] = mapped_column(ForeignKey("doses.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     allocated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     allocated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    release_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

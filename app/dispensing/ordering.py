@@ -133,4 +133,5 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
 
 def allocated_units(dose: Dose) -> list[Unit]:
     return list(db.session.scalars(select(Unit).join(DoseAllocation, DoseAllocation.unit_id == Unit.id)
-                                   .where(DoseAllocation.dose_id == dose.id).order_by(Unit.id)))
+                                   .where(DoseAllocation.dose_id == dose.id, DoseAllocation.released_at.is_(None))
+                                   .order_by(Unit.id)))

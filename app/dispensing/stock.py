@@ -17,7 +17,7 @@ def usable_vials(now: dt.datetime, lot_id: int | None = None):
     query = (select(Unit, Lot).join(Lot, Lot.id == Unit.lot_id)
              .where(Lot.state == "released", Lot.expires_at.is_not(None), Lot.expires_at > now,
                     Unit.state == "in_storage", Unit.container_type == "cryovial", Unit.qc_sample.is_(False),
-                    ~exists().where(DoseAllocation.unit_id == Unit.id),
+                    ~exists().where(DoseAllocation.unit_id == Unit.id, DoseAllocation.released_at.is_(None)),
                     ~exists().where(ExcursionFlag.unit_id == Unit.id, ExcursionFlag.closed_at.is_(None)))
              .order_by(Lot.expires_at, Lot.id, Unit.id))
     return query if lot_id is None else query.where(Lot.id == lot_id)

@@ -163,6 +163,8 @@ def return_dose(dose_id: int):
 @requires("doses.destroy")
 def destroy(dose_id: int):
     form = validated(ReasonForm())
-    dose = handover.destroy(ordering.get_dose(dose_id), current_user, form.reason.data)
+    dose = ordering.get_dose(dose_id)
+    on_the_ward = dose.state in (PREPARED, DISPENSED)
+    dose = handover.destroy(dose, current_user, form.reason.data)
     flash(_("Dose %(barcode)s destroyed.", barcode=dose.barcode), "success")
-    return redirect(url_for("dispensing.ward_page"))
+    return redirect(url_for("dispensing.ward_page" if on_the_ward else "dispensing.prepare_page"))

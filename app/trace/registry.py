@@ -73,8 +73,9 @@ EDGE_KINDS: tuple[EdgeKind, ...] = (
                  ProcessStep, ProcessStep.id == StepMaterial.step_id).distinct(),
              StepMaterial.material_lot_id, ProcessStep.lot_id),
     EdgeKind("filled_into", "lot", "unit", lambda: select(Unit.lot_id, Unit.id), Unit.lot_id, Unit.id),
-    EdgeKind("allocated_to", "unit", "dose", lambda: select(DoseAllocation.unit_id, DoseAllocation.dose_id),
-             DoseAllocation.unit_id, DoseAllocation.dose_id),
+    # a released allocation (its dose destroyed before the vial was thawed) took nothing from the vial
+    EdgeKind("allocated_to", "unit", "dose", lambda: select(DoseAllocation.unit_id, DoseAllocation.dose_id)
+             .where(DoseAllocation.released_at.is_(None)), DoseAllocation.unit_id, DoseAllocation.dose_id),
     EdgeKind("prepared_as", "dose", "unit",
              lambda: select(Dose.id, Dose.syringe_unit_id).where(Dose.syringe_unit_id.is_not(None)),
              Dose.id, Dose.syringe_unit_id),

@@ -86,3 +86,39 @@ def test_two_clinicians_end_one_patient_differently(tmp_path):
         assert "nothing: it is final" in loser["message"]
         assert world.scalar(select(Patient.status).where(Patient.id == patient["id"])) == winner["status"]
         world.verify()
+
+
+def test_two_doses_reserve_one_vial_given_back_by_a_destroyed_dose(tmp_path):
+    """The vial's first allocation is released: the index over unreleased allocations still holds it to one dose."""
+    with built(tmp_path, WARD) as world:
+        bank = world.bank
+        vials = _released_vials(bank)
+        patients = [enrolled_patient(bank, code) for code in ("P-001", "P-002", "P-003")]
+        cancelled, *doses = [order(bank, patient) for patient in patients]
+        body = {"unit_ids": [vials[0]["id"]]}
+        bank.as_user("pharm1").post(f"/api/v1/doses/{cancelled['id']}/allocate", body, expect=200)
+        bank.post(f"/api/v1/doses/{cancelled['id']}/destroy", {"reason": "order cancelled"}, expect=200)
+        answers = race(world.database, [Call("pharm1", "POST", f"/api/v1/doses/{doses[0]['id']}/allocate", body),
+                                        Call("pharm2", "POST", f"/api/v1/doses/{doses[1]['id']}/allocate", body)],
+                       table="dose_allocations")
+        assert sorted(status for _, status, _ in answers) == [200, 409], answers
+        held = select(func.count()).select_from(DoseAllocation).where(DoseAllocation.unit_id == vials[0]["id"])
+        assert world.scalar(held) == 2 and world.scalar(held.where(DoseAllocation.released_at.is_(None))) == 1
+        world.verify()
+
+
+def test_two_pharmacists_destroy_one_allocated_dose(tmp_path):
+    with built(tmp_path, WARD) as world:
+        bank = world.bank
+        vials = _released_vials(bank)
+        dose = order(bank, enrolled_patient(bank))
+        bank.as_user("pharm1").post(f"/api/v1/doses/{dose['id']}/allocate", {"unit_ids": [vials[0]["id"]]},
+                                    expect=200)
+        url = f"/api/v1/doses/{dose['id']}/destroy"
+        answers = race(world.database, [Call("pharm1", "POST", url, {"reason": "order cancelled"}),
+                                        Call("pharm2", "POST", url, {"reason": "patient withdrew"})], table="doses")
+        assert sorted(status for _, status, _ in answers) == [200, 409], answers
+        [winner] = [body for _, status, body in answers if status == 200]
+        allocation = world.scalar(select(DoseAllocation.release_reason).where(DoseAllocation.dose_id == dose["id"]))
+        assert allocation == winner["end_reason"]
+        world.verify()
