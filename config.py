@@ -24,6 +24,14 @@ def _locale() -> str:
     return locale
 
 
+def _dose_vials() -> int:
+    """CELLBANK_DOSE_VIALS, the vials the supply forecast counts per dose: a whole number of at least 1."""
+    text = _env("CELLBANK_DOSE_VIALS", "1")
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"CELLBANK_DOSE_VIALS={text!r} must be a whole number of vials, at least 1")
+    return int(text)
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Return CELLBANK_SECRET_KEY, or a key generated once into instance/secret_key."""
     if key := os.environ.get("CELLBANK_SECRET_KEY"):
@@ -71,11 +79,13 @@ class Config:
         #: how long a Zebra printer has to connect, answer its status and confirm a job (raw TCP, port 9100)
         self.PRINTER_TIMEOUT_SECONDS = float(_env("CELLBANK_PRINTER_TIMEOUT_SECONDS", "5"))
         #: doses: the schedule window (± days around each target date), the interval between doses, the post-thaw
-        #: viability a dose needs, and how far the prepared cells may be from the prescription
+        #: viability a dose needs, how far the prepared cells may be from the prescription, and the vials the supply
+        #: forecast counts for each dose
         self.DOSE_WINDOW_DAYS = int(_env("CELLBANK_DOSE_WINDOW_DAYS", "14"))
         self.DOSE_INTERVAL_MONTHS = int(_env("CELLBANK_DOSE_INTERVAL_MONTHS", "3"))
         self.POST_THAW_VIABILITY_MIN_PCT = int(_env("CELLBANK_POST_THAW_VIABILITY_MIN_PCT", "70"))
         self.DOSE_CELL_TOLERANCE_PCT = int(_env("CELLBANK_DOSE_CELL_TOLERANCE_PCT", "10"))
+        self.DOSE_VIALS = _dose_vials()
         self.TIMEZONE = _env("CELLBANK_TIMEZONE", "Europe/Paris")
         #: the pages' language for users who chose none (each user may choose theirs)
         self.LOCALE = _locale()

@@ -28,7 +28,8 @@ class Due:
 
 
 def vials_per_dose() -> int:
-    return current_app.config.get("DOSE_VIALS_PER_DOSE", 1)
+    """The vials a dose not yet allocated is counted to take (CELLBANK_DOSE_VIALS)."""
+    return current_app.config["DOSE_VIALS"]
 
 
 def due_doses(today: dt.date) -> list[tuple[dt.date, Patient, int]]:

@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+import pytest
+
 from app.dispensing import supply
+from config import Config
 from tests.dispensing.helpers import allocate, answers, enrolled_patient, new_patient, order, thaw_allocated
 from tests.helpers import PASSWORD, count_audit
 
@@ -66,6 +69,25 @@ def test_supply_warns_by_date_when_the_bank_cannot_cover_what_is_due(bank, pharm
     dashboard = bank.client.get("/dashboard").get_data(as_text=True)
     assert f"{dt.date.today().isoformat()}: dose 1 of patient P-005 cannot be covered" in dashboard
     assert len(patients) == 5
+
+
+def test_supply_counts_the_configured_vials_for_each_dose(bank, pharmacy, app, session):
+    for n in range(1, 4):
+        enrolled_patient(bank, f"P-00{n}")
+    app.config["DOSE_VIALS"] = 2  # four vials: two doses
+    with app.test_request_context():
+        due = supply.forecast()
+    assert [(d.patient_code, d.covered_by) for d in due[:3]] == [("P-001", "DP-0001"), ("P-002", "DP-0001"),
+                                                                 ("P-003", None)]
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])
+def test_cellbank_dose_vials_is_checked_at_start(monkeypatch, value):
+    monkeypatch.setenv("CELLBANK_DOSE_VIALS", "3")
+    assert Config().DOSE_VIALS == 3
+    monkeypatch.setenv("CELLBANK_DOSE_VIALS", value)
+    with pytest.raises(ValueError, match=f"CELLBANK_DOSE_VIALS='{value}' must be a whole number of vials, at least 1"):
+        Config()
 
 
 def test_a_clinician_registers_enrols_and_orders_from_the_pages(bank, pharmacy, session):
