@@ -9,7 +9,7 @@ from app.extensions import db
 from app.lots.models import Lot
 from app.materials.models import MaterialLot
 from app.storage.models import Unit
-from app.trace.chunks import rows
+from app.trace.idlists import one_of, rows
 from app.trace.nodes import places_of
 from app.trace.walk import FORWARD, walk
 
@@ -42,11 +42,8 @@ def lot_ids(target_type: str, target_id: int) -> list[int]:
 
 def lock_lots(ids: list[int]) -> list[Lot]:
     """The lots, their rows locked in id order until the commit (PostgreSQL): recalls and uses of them queue up."""
-    found = []
-    for chunk in (ids[start:start + 5000] for start in range(0, len(ids), 5000)):
-        found += db.session.scalars(select(Lot).where(Lot.id.in_(chunk)).order_by(Lot.id).with_for_update()
-                                    .execution_options(populate_existing=True))
-    return found
+    return list(db.session.scalars(select(Lot).where(one_of(Lot.id, ids)).order_by(Lot.id).with_for_update()
+                                   .execution_options(populate_existing=True))) if ids else []
 
 
 def units_of(ids: list[int]) -> list:

@@ -15,7 +15,7 @@ from app.signatures.models import Signature
 from app.storage import placewords
 from app.storage.models import Unit
 
-from .chunks import in_chunks, rows
+from .idlists import one_of, rows
 
 
 def _when(moment) -> str | None:
@@ -56,7 +56,7 @@ def lots(ids) -> dict[int, dict]:
 def _last_places(unit_ids) -> dict[int, places.Place]:
     """Where the last custody event of each unit took it, for units not in a box."""
     last = (select(CustodyEvent.unit_id, func.max(CustodyEvent.sequence).label("sequence"))
-            .where(CustodyEvent.unit_id.in_(sorted(unit_ids))).group_by(CustodyEvent.unit_id).subquery())
+            .where(one_of(CustodyEvent.unit_id, unit_ids)).group_by(CustodyEvent.unit_id).subquery())
     query = select(CustodyEvent.unit_id, CustodyEvent.to_place).join(
         last, (last.c.unit_id == CustodyEvent.unit_id) & (last.c.sequence == CustodyEvent.sequence))
     return {unit_id: places.parse(place) for unit_id, place in db.session.execute(query)} if unit_ids else {}
@@ -65,9 +65,7 @@ def _last_places(unit_ids) -> dict[int, places.Place]:
 def places_of(found) -> dict[int, places.Place]:
     """Where each unit row (id, box_id, row, col) is: its box position, else where its last custody event took it."""
     where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
-    for chunk in in_chunks([r.id for r in found if r.box_id is None]):
-        where |= _last_places(chunk)
-    return where
+    return where | _last_places([r.id for r in found if r.box_id is None])
 
 
 def units(ids) -> dict[int, dict]:
@@ -76,10 +74,10 @@ def units(ids) -> dict[int, dict]:
     found = rows(query, Unit.id, ids)
     where = places_of(found)
     boxes, users = placewords.named_by(where.values())
-    return {r.id: {"label": r.barcode, "lot_id": r.lot_id, "state": r.state, "division": r.division,
-                   "container_type": r.container_type, "qc_sample": r.qc_sample,
-                   "location": placewords.in_words(where.get(r.id), boxes, users)}
-            for r in found}
+    return {unit_id: {"label": barcode, "lot_id": lot_id, "state": state, "division": division,
+                      "container_type": container_type, "qc_sample": qc_sample,
+                      "location": placewords.in_words(where.get(unit_id), boxes, users)}
+            for unit_id, barcode, lot_id, state, division, container_type, _box, _row, _col, qc_sample in found}
 
 
 def doses(ids) -> dict[int, dict]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.core.lookup import get_or_404
 
-from .chunks import rows
+from .idlists import rows
 from .registry import EDGE_KINDS, NODE_TYPES, EdgeKind, key
 
 FORWARD, BACKWARD = "forward", "backward"
