@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import runinfo  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from trace_bench import LOTS_PER_DONOR, UNITS_PER_DONOR, built_bank, percentiles  # noqa: E402
+from trace_bench import DOSES_PER_DONOR, LOTS_PER_DONOR, UNITS_PER_DONOR, built_bank, percentiles  # noqa: E402
 
 from tests.helpers import PASSWORD  # noqa: E402
 
@@ -49,7 +49,8 @@ def measure(bank, app_url: str, first: dict, donors: int, recalls: int) -> dict:
             body = {"target": f"donor:{first['donors'] + donor}", "reason": "benchmark look-back", "password": PASSWORD}
             recall, response = _clock(lambda payload: bank.client.post("/api/v1/recalls", json=payload), body)
             summary = _ok(response, 201)["summary"]
-            assert summary["units"] == UNITS_PER_DONOR and summary["lots"] == LOTS_PER_DONOR, summary
+            assert summary["units"] == UNITS_PER_DONOR + DOSES_PER_DONOR, summary  # vials and syringes
+            assert summary["lots"] == LOTS_PER_DONOR, summary
             if n:
                 timed.append(recall)
                 traced.append(trace)

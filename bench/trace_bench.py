@@ -1,13 +1,16 @@
-"""Trace benchmark: forward from a donor and backward from a unit over a synthetic bank, against a bare SELECT.
+"""Trace benchmark: forward from a donor and backward from a patient over a synthetic bank, against a bare SELECT.
 
 The bank: the small one of tests/bankbuild.py built through the API (users, catalogue), then, bulk-loaded
 (bench/trace_load.py), N donors each with one procurement, 100 lots in a genealogy 6 deep (tissue → P1 → 2 P2 →
-4 MCB → 12 WCB → 80 DP), one processing step per lot consuming 2 of 500 material lots, and 1,000 cryovials with
-their first custody event (in the laboratory). The target size is 1,000 donors (100,000 lots, 1,000,000 units).
+4 MCB → 12 WCB → 80 DP), one processing step per lot consuming 2 of 500 material lots, 1,000 cryovials with
+their first custody event (in the laboratory), and 10 enrolled patients who each received 3 administered doses,
+each dose prepared from one of the donor's vials into a syringe of its own. The target size is 1,000 donors
+(100,000 lots, 1,000,000 vials, 10,000 patients, 30,000 doses).
 
-Timed, in the same run: GET /api/v1/trace forward from a random donor (every lot and unit with its state and place)
-and backward from a random unit (lineage, materials), each through the Flask test client as a logged-in
-technician, and a bare primary-key SELECT of a unit on a plain connection. Target: each trace p95 ≤ 50 ms.
+Timed, in the same run: GET /api/v1/trace forward from a random donor (every lot, unit, dose and patient, units
+with their state and place) and backward from a random patient (doses, vials, lineage to the donor, materials),
+each through the Flask test client as a logged-in technician, and a bare primary-key SELECT of a unit on a plain
+connection. Target: each trace p95 ≤ 50 ms.
 """
 
 import argparse
@@ -29,7 +32,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from storage_build import bank_client  # noqa: E402
 
 from app.auth.models import User  # noqa: E402
-from app.custody.places import LAB  # noqa: E402
+from app.custody.places import LAB, InPatient  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.lots.divisions import SEQUENCE  # noqa: E402
 from tests.bankbuild import build_bank  # noqa: E402
@@ -40,6 +43,11 @@ LEVELS = (("tissue", "S1001", 1), ("culture_passage", "S1002", 1), ("culture_pas
           ("master_cell_bank", "S1003", 4), ("working_cell_bank", "S1005", 12), ("drug_product", "S1004", 80))
 LOTS_PER_DONOR = sum(n for _, _, n in LEVELS)
 UNITS_PER_DONOR = 1000
+PATIENTS_PER_DONOR = 10
+DOSES_PER_PATIENT = 3
+DOSES_PER_DONOR = PATIENTS_PER_DONOR * DOSES_PER_PATIENT
+#: what a forward trace from a donor reaches: itself, its procurement, lots, vials, syringes, doses and patients
+FORWARD_NODES = 2 + LOTS_PER_DONOR + UNITS_PER_DONOR + 2 * DOSES_PER_DONOR + PATIENTS_PER_DONOR
 MATERIALS = 500
 AT = dt.datetime(2025, 6, 2, 8, 0, tzinfo=dt.UTC)
 TARGET_P95_MS = 50.0
@@ -101,16 +109,49 @@ def synthetic_rows(first: dict[str, int], donors: int, actor_id: int) -> trace_l
 
     dp_count = LEVELS[-1][2]
 
+    vials, doses = donors * UNITS_PER_DONOR, donors * DOSES_PER_DONOR
+
+    def vial_id(dose: int) -> int:
+        """The vial dose number `dose` (counted over the bank) was prepared from: one of its donor's first 30."""
+        return first["units"] + dose // DOSES_PER_DONOR * UNITS_PER_DONOR + dose % DOSES_PER_DONOR
+
+    def patient_of(dose: int) -> int:
+        return first["patients"] + dose // DOSES_PER_PATIENT
+
     def unit_rows():
         for d in range(donors):
             for k in range(UNITS_PER_DONOR):
                 n = d * UNITS_PER_DONOR + k
                 yield (first["units"] + n, f"TU{n:09d}", lot_ids[d, len(LEVELS) - 1, k % dp_count],
-                       SEQUENCE[k // dp_count], "cryovial", Decimal("1.50"), 25_000_000, "in_storage", False, AT)
+                       SEQUENCE[k // dp_count], "cryovial", Decimal("1.50"), 25_000_000,
+                       "prepared" if k < DOSES_PER_DONOR else "in_storage", False, AT)
+        for n in range(doses):  # each dose's syringe, of its vial's lot
+            d, k = divmod(n, DOSES_PER_DONOR)
+            yield (first["units"] + vials + n, f"DS-{n:08d}", lot_ids[d, len(LEVELS) - 1, k % dp_count],
+                   SEQUENCE[len(SEQUENCE) - 1 - k], "syringe", Decimal("5.00"), 20_000_000, "administered", False, AT)
 
     def event_rows():
-        for n in range(donors * UNITS_PER_DONOR):
+        for n in range(vials + doses):
             yield first["custody_events"] + n, first["units"] + n, 1, "created", str(LAB), actor_id, AT, "scan"
+        for n in range(doses):
+            yield (first["custody_events"] + vials + doses + n, first["units"] + vials + n, 2, "administered",
+                   str(InPatient(patient_of(n))), actor_id, AT, "scan")
+
+    def patient_rows():
+        for p in range(donors * PATIENTS_PER_DONOR):
+            yield (first["patients"] + p, f"P-{p + 1:06d}", f"PT-{p + 1:08d}", "CHU Rennes", dt.date(2025, 5, 2),
+                   1980, "FM"[p % 2], "enrolled", dt.date(2025, 5, 20), AT)
+
+    def dose_rows():
+        for n in range(doses):
+            d, k = divmod(n, DOSES_PER_DONOR)
+            yield (first["doses"] + n, patient_of(n), n % DOSES_PER_PATIENT + 1, f"DS-{n:08d}", "administered",
+                   AT.date(), 20_000_000, actor_id, AT, lot_ids[d, len(LEVELS) - 1, k % dp_count],
+                   first["units"] + vials + n, AT, "intrathecal")
+
+    def allocation_rows():
+        for n in range(doses):
+            yield first["dose_allocations"] + n, first["doses"] + n, vial_id(n), actor_id, AT
 
     return {
         "donors": (("id", "code", "consent_date", "consent_scope", "eligibility", "created_at"), donors_rows()),
@@ -129,6 +170,12 @@ def synthetic_rows(first: dict[str, int], donors: int, actor_id: int) -> trace_l
                    "qc_sample", "created_at"), unit_rows()),
         "custody_events": (("id", "unit_id", "sequence", "event_type", "to_place", "actor_id", "at", "confirmation"),
                            event_rows()),
+        "patients": (("id", "code", "barcode", "site", "consent_date", "birth_year", "sex", "status", "enrolled_on",
+                      "created_at"), patient_rows()),
+        "doses": (("id", "patient_id", "dose_number", "barcode", "state", "planned_date", "prescribed_cells",
+                   "ordered_by_id", "ordered_at", "lot_id", "syringe_unit_id", "administered_at", "route"),
+                  dose_rows()),
+        "dose_allocations": (("id", "dose_id", "unit_id", "allocated_by_id", "allocated_at"), allocation_rows()),
     }
 
 
@@ -145,18 +192,18 @@ def measure(bank, app_url: str, first: dict, donors: int, requests: int) -> dict
         for round_ in range(requests + 10):  # the first 10 of each warm up
             donor = first["donors"] + rng.randrange(donors)
             unit = first["units"] + rng.randrange(donors * UNITS_PER_DONOR)
-            for times, url, size in ((forward, f"/api/v1/trace?from=donor:{donor}&direction=forward",
-                                      2 + LOTS_PER_DONOR + UNITS_PER_DONOR),
-                                     (backward, f"/api/v1/trace?from=unit:{unit}&direction=backward", None)):
+            patient = first["patients"] + rng.randrange(donors * PATIENTS_PER_DONOR)
+            for times, url, size in ((forward, f"/api/v1/trace?from=donor:{donor}&direction=forward", FORWARD_NODES),
+                                     (backward, f"/api/v1/trace?from=patient:{patient}&direction=backward", None)):
                 start = time.perf_counter()
                 response = bank.client.get(url)
                 elapsed = time.perf_counter() - start
                 assert response.status_code == 200, response.json
                 if size is not None:
                     assert len(response.json["nodes"]) == size, len(response.json["nodes"])
-                else:  # unit, 6 lots, procurement, donor, the materials of the 6 lots' steps
-                    assert {n["type"] for n in response.json["nodes"]} == {"unit", "lot", "procurement", "donor",
-                                                                             "material"}
+                else:  # patient, 3 doses and their vials, their lots' lineage, procurement, donor, materials
+                    assert {n["type"] for n in response.json["nodes"]} == {"patient", "dose", "unit", "lot",
+                                                                             "procurement", "donor", "material"}
                 if round_ >= 10:
                     times.append(elapsed)
             start = time.perf_counter()
@@ -184,7 +231,8 @@ def built_bank(backend: str, donors: int, workdir: Path):
             db.session.remove()  # its transaction would hold SQLite's write lock (BEGIN IMMEDIATE)
             with db.engine.connect() as conn:
                 first = _next_ids(conn, ("donors", "procurements", "lots", "lot_parents", "material_lots",
-                                         "process_steps", "step_materials", "units", "custody_events"))
+                                         "process_steps", "step_materials", "units", "custody_events", "patients",
+                                         "doses", "dose_allocations"))
             started = time.perf_counter()
             rows = synthetic_rows(first, donors, actor_id)
             if backend == "postgresql":
@@ -216,14 +264,16 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     print(f"trace benchmark: {args.donors:,} donors, {args.donors * LOTS_PER_DONOR:,} lots (6 deep), "
-          f"{args.donors * UNITS_PER_DONOR:,} units, {MATERIALS} material lots; load {runinfo.load_average()}")
+          f"{args.donors * UNITS_PER_DONOR:,} vials, {args.donors * PATIENTS_PER_DONOR:,} patients, "
+          f"{args.donors * DOSES_PER_DONOR:,} doses, {MATERIALS} material lots; load {runinfo.load_average()}")
     ok = True
     with tempfile.TemporaryDirectory() as workdir:
         for backend in args.backends.split(","):
             r = run_backend(backend, args.donors, args.requests, Path(workdir))
             print(f"{backend:<11} built in {r['built_s']:.0f} s")
-            for key, label in (("forward", "forward trace from a donor (1,102 nodes)"),
-                               ("backward", "backward trace from a unit"), ("select", "bare SELECT of a unit by id")):
+            for key, label in (("forward", f"forward trace from a donor ({FORWARD_NODES:,} nodes)"),
+                               ("backward", "backward trace from a patient"),
+                               ("select", "bare SELECT of a unit by id")):
                 p = r[key]
                 print(f"{backend:<11} {label:<44} n={p['n']:<5} p50 {p['p50']:8.2f} ms  p95 {p['p95']:8.2f} ms")
             for key in ("forward", "backward"):
