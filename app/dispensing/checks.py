@@ -79,30 +79,29 @@ def _lot(dose: Dose, moment: dt.datetime) -> str | None:
     return None
 
 
-def _flags(dose: Dose) -> str | None:
-    for unit in allocated_units(dose):
+def _flags(vials: list[Unit]) -> str | None:
+    for unit in vials:
         if refusal := flag_refusal(unit, "dispensing"):
             return refusal
     return None
 
 
-def _holds(dose: Dose) -> str | None:
+def _holds(dose: Dose, vials: list[Unit]) -> str | None:
     syringe = db.session.get(Unit, dose.syringe_unit_id) if dose.syringe_unit_id else None
-    return hold_refusal([*allocated_units(dose), syringe], dose, N_("dispensing"))
+    return hold_refusal([*vials, syringe], dose, N_("dispensing"))
 
 
 def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
     """The first rule that keeps this dose from being handed over for the scanned patient, or None."""
     patient = db.session.get(Patient, dose.patient_id)
-    moment = now()
-    for problem in (_identity(dose, patient, dose_code, patient_code), _holds(dose), _dose_state(dose),
-                    _patient(patient),
-                    _number(dose), _lot(dose, moment)):
+    moment, vials = now(), allocated_units(dose)
+    for problem in (_identity(dose, patient, dose_code, patient_code), _holds(dose, vials), _dose_state(dose),
+                    _patient(patient), _number(dose), _lot(dose, moment)):
         if problem:
             return problem
     if dose.expires_at is not None and dose.expires_at <= moment:
         return f"dose {dose.barcode} expired after thaw at {_when(dose.expires_at)}"
-    return _flags(dose)
+    return _flags(vials)
 
 
 def require_dispensable(dose: Dose, dose_code: str, patient_code: str) -> None:
