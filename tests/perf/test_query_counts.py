@@ -1,5 +1,5 @@
-"""No N+1: the storage tree, the donor and shipment lists, a receipt and a bulk move run as many queries for many
-rows as for few (counted with the count_queries fixture, SQLAlchemy's before_cursor_execute event)."""
+"""No N+1: the storage tree, the donor and shipment lists, a receipt, a bulk move and a trace run as many queries for
+many rows as for few (counted with the count_queries fixture, SQLAlchemy's before_cursor_execute event)."""
 
 from tests.helpers import selects
 from tests.storage.helpers import BOX, boxes
@@ -107,3 +107,14 @@ def test_a_box_move_records_a_custody_event_per_unit_without_a_select_per_unit(b
     assert sum("INSERT INTO custody_events" in s for s in statements) >= 1
     moved = session.scalar(select(func.count()).select_from(CustodyEvent).where(CustodyEvent.event_type == "moved"))
     assert moved == len(units)
+
+
+def test_a_trace_reads_a_whole_genealogy_in_one_query(bank, drug_product, count_queries):
+    """tissue → P1 → MCB → DP: the lots below the procurement come from one recursive query, not one per level."""
+    bank.as_user("qa1")
+    url = f"/api/v1/trace?from=donor:{bank.donor['id']}&direction=forward"
+    with count_queries() as statements:
+        answer = bank.client.get(url).json
+    assert {node["label"] for node in answer["nodes"] if node["type"] == "lot"} >= {drug_product["number"]}
+    lineage = [s for s in selects(statements) if "lot_parents" in s]
+    assert len(lineage) == 1 and lineage[0].lstrip().upper().startswith("WITH RECURSIVE"), lineage
