@@ -28,8 +28,11 @@ run: install
 	$(BIN)/flask demo info
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
 
+# The suite is split over the cores by pytest-xdist, a file per worker at a time (each worker has its own test
+# databases); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Developers: extract every message of the code and templates (babel.cfg), merge them into the French catalogue
 # (new ones come with an empty msgstr for the translator; tests/test_translations.py fails until each is translated)
