@@ -4,21 +4,20 @@ holds. The first rule broken is named in words (409); the check itself changes n
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.core.errors import RuleViolation
 from app.core.i18n import N_
 from app.core.types import utcnow
 from app.extensions import db
 from app.lots.models import Lot
-from app.monitoring.operations import flag_refusal
-from app.patients.models import ENROLLED, Patient
-from app.patients.operations import checklist_of
+from app.monitoring.operations import flag_refusal, has_open_flag
+from app.patients.models import ENROLLED, EligibilityChecklist, Patient
+from app.patients.operations import latest_checklist_id
 from app.storage.models import Unit
 
 from .holds import hold_refusal
-from .models import ADMINISTERED, DISPENSED, PREPARED, Dose
-from .ordering import allocated_units
+from .models import ADMINISTERED, DISPENSED, PREPARED, Dose, DoseAllocation
 
 
 def now() -> dt.datetime:
@@ -49,28 +48,46 @@ def _dose_state(dose: Dose) -> str | None:
     return None
 
 
-def _patient(patient: Patient) -> str | None:
+def _facts(dose: Dose):
+    """The dose's patient, lot, the patient's latest checklist and another dose of the same number already given
+    (its id), in one query: the dispense check is on the pharmacist's critical path."""
+    given = (select(Dose.id).where(Dose.patient_id == dose.patient_id, Dose.id != dose.id,
+                                   Dose.dose_number == dose.dose_number, Dose.state.in_((ADMINISTERED, DISPENSED)))
+             .limit(1).scalar_subquery())
+    return db.session.execute(
+        select(Patient, Lot, EligibilityChecklist, given.label("given_id")).select_from(Patient)
+        .where(Patient.id == dose.patient_id)
+        .outerjoin(Lot, Lot.id == dose.lot_id)
+        .outerjoin(EligibilityChecklist, EligibilityChecklist.id == latest_checklist_id(Patient.id))).one()
+
+
+def _units(dose: Dose) -> list[tuple[Unit, bool]]:
+    """The vials allocated to the dose and its syringe, each with whether an excursion flag on it is open."""
+    allocated = select(DoseAllocation.unit_id).where(DoseAllocation.dose_id == dose.id,
+                                                     DoseAllocation.released_at.is_(None))
+    return list(db.session.execute(select(Unit, has_open_flag())
+                                   .where(or_(Unit.id.in_(allocated), Unit.id == dose.syringe_unit_id))
+                                   .order_by(Unit.id)))
+
+
+def _patient(patient: Patient, checklist: EligibilityChecklist | None) -> str | None:
     if patient.status != ENROLLED:
         return f"patient {patient.code} is {patient.status}, not enrolled: no dose is dispensed"
-    checklist = checklist_of(patient)
     if checklist is None or checklist.outcome != "eligible":
         unmet = "; ".join(checklist.unmet_list) if checklist else "no signed eligibility checklist"
         return f"patient {patient.code} is not eligible: {unmet}"
     return None
 
 
-def _number(dose: Dose) -> str | None:
-    given = db.session.scalar(select(Dose).where(Dose.patient_id == dose.patient_id, Dose.id != dose.id,
-                                                 Dose.dose_number == dose.dose_number,
-                                                 Dose.state.in_((ADMINISTERED, DISPENSED))).limit(1))
-    if given is not None:
+def _number(dose: Dose, given_id: int | None) -> str | None:
+    if given_id is not None:
+        given = db.session.get(Dose, given_id)
         return (f"dose number {dose.dose_number} of this patient is already {given.state} (dose {given.barcode}): "
                 "it is given once")
     return None
 
 
-def _lot(dose: Dose, moment: dt.datetime) -> str | None:
-    lot = db.session.get(Lot, dose.lot_id)
+def _lot(lot: Lot, moment: dt.datetime) -> str | None:
     if lot.state != "released":
         return f"lot {lot.number} is {lot.state}, not released"
     if lot.expires_at is None or lot.expires_at <= moment:
@@ -79,29 +96,25 @@ def _lot(dose: Dose, moment: dt.datetime) -> str | None:
     return None
 
 
-def _flags(vials: list[Unit]) -> str | None:
-    for unit in vials:
-        if refusal := flag_refusal(unit, "dispensing"):
+def _flags(units: list[tuple[Unit, bool]]) -> str | None:
+    for unit, flagged in units:
+        if flagged and (refusal := flag_refusal(unit, "dispensing")):
             return refusal
     return None
 
 
-def _holds(dose: Dose, vials: list[Unit]) -> str | None:
-    syringe = db.session.get(Unit, dose.syringe_unit_id) if dose.syringe_unit_id else None
-    return hold_refusal([*vials, syringe], dose, N_("dispensing"))
-
-
 def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
     """The first rule that keeps this dose from being handed over for the scanned patient, or None."""
-    patient = db.session.get(Patient, dose.patient_id)
-    moment, vials = now(), allocated_units(dose)
-    for problem in (_identity(dose, patient, dose_code, patient_code), _holds(dose, vials), _dose_state(dose),
-                    _patient(patient), _number(dose), _lot(dose, moment)):
+    patient, lot, checklist, given_id = _facts(dose)
+    moment, units = now(), _units(dose)
+    for problem in (_identity(dose, patient, dose_code, patient_code),
+                    hold_refusal([unit for unit, _flagged in units], dose, N_("dispensing")), _dose_state(dose),
+                    _patient(patient, checklist), _number(dose, given_id), _lot(lot, moment)):
         if problem:
             return problem
     if dose.expires_at is not None and dose.expires_at <= moment:
         return f"dose {dose.barcode} expired after thaw at {_when(dose.expires_at)}"
-    return _flags(vials)
+    return _flags(units)
 
 
 def require_dispensable(dose: Dose, dose_code: str, patient_code: str) -> None:

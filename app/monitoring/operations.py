@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 import audit
@@ -217,6 +217,11 @@ def flagged_unit_ids(unit_ids: list[int]) -> set[int]:
         return set()
     return set(db.session.scalars(select(ExcursionFlag.unit_id).where(ExcursionFlag.unit_id.in_(unit_ids),
                                                                       ExcursionFlag.closed_at.is_(None))))
+
+
+def has_open_flag():
+    """Whether the Unit of the enclosing query has a flag QA has not assessed yet, as an SQL expression."""
+    return exists().where(ExcursionFlag.unit_id == Unit.id, ExcursionFlag.closed_at.is_(None))
 
 
 def open_flags(unit: Unit) -> list[ExcursionFlag]:

@@ -5,7 +5,7 @@ import json
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import audit
 from app.core import validators
@@ -37,10 +37,16 @@ def lock_patient(patient_id: int) -> Patient:
     return patient if patient is not None else get_patient(patient_id)
 
 
+def latest_checklist_id(patient_id):
+    """The id of a patient's latest eligibility checklist, as an SQL expression (correlated to Patient if given)."""
+    return (select(func.max(EligibilityChecklist.id)).where(EligibilityChecklist.patient_id == patient_id)
+            .correlate(Patient).scalar_subquery())
+
+
 def checklist_of(patient: Patient) -> EligibilityChecklist | None:
     """The patient's latest eligibility checklist (each is signed as it is recorded)."""
-    return db.session.scalar(select(EligibilityChecklist).where(EligibilityChecklist.patient_id == patient.id)
-                             .order_by(EligibilityChecklist.id.desc()).limit(1))
+    return db.session.scalar(select(EligibilityChecklist)
+                             .where(EligibilityChecklist.id == latest_checklist_id(patient.id)))
 
 
 @guarded("patients.manage")

@@ -118,3 +118,25 @@ def test_a_trace_reads_a_whole_genealogy_in_one_query(bank, drug_product, count_
     assert {node["label"] for node in answer["nodes"] if node["type"] == "lot"} >= {drug_product["number"]}
     lineage = [s for s in selects(statements) if "lot_parents" in s]
     assert len(lineage) == 1 and lineage[0].lstrip().upper().startswith("WITH RECURSIVE"), lineage
+
+
+def test_the_dispense_check_reads_a_handful_of_rows_not_one_query_per_rule(bank, pharmacy, backend, count_queries):
+    """The check is on the pharmacist's critical path: dose, then its facts, units, lot lock and recalls in one
+    query each (the lot lock only on PostgreSQL), beyond what any authenticated request reads."""
+    from tests.dispensing.helpers import allocate, enrolled_patient, order, prepare, thaw_allocated
+
+    patient = enrolled_patient(bank)
+    dose = order(bank, patient, prescribed_cells=40_000_000)
+    allocations = allocate(bank, dose)
+    assert len(allocations) == 2
+    thaw_allocated(bank, allocations)
+    dose = prepare(bank, dose, post_thaw_cells=40_000_000)
+    bank.as_user("pharm1")
+    body = {"dose_code": dose["barcode"], "patient_code": patient["barcode"]}
+
+    def check():
+        response = bank.client.post("/api/v1/dispense/check", json=body)
+        assert response.status_code == 200, response.json
+
+    extra = _queries(count_queries, check) - _queries(count_queries, _get(bank.client, "/api/v1/me"))
+    assert extra == (4 if backend == "sqlite" else 5)
