@@ -2,9 +2,10 @@
 holds. The first rule broken is named in words (409); the check itself changes nothing."""
 
 import datetime as dt
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, select
 
 from app.core.errors import RuleViolation
 from app.core.i18n import N_
@@ -48,26 +49,38 @@ def _dose_state(dose: Dose) -> str | None:
     return None
 
 
+@cache
+def _facts_query():
+    """The dose's patient, lot, the patient's latest checklist and the id of another dose of the same number already
+    given, in one query. Built once with bound parameters: the check is on the pharmacist's critical path, and
+    building a statement costs more than running it."""
+    patient_id = bindparam("patient_id", type_=Integer)
+    given = (select(Dose.id).where(Dose.patient_id == patient_id, Dose.id != bindparam("dose_id", type_=Integer),
+                                   Dose.dose_number == bindparam("dose_number", type_=Integer),
+                                   Dose.state.in_((ADMINISTERED, DISPENSED))).limit(1).scalar_subquery())
+    return (select(Patient, Lot, EligibilityChecklist, given.label("given_id")).select_from(Patient)
+            .where(Patient.id == patient_id)
+            .outerjoin(Lot, Lot.id == bindparam("lot_id", type_=Integer))
+            .outerjoin(EligibilityChecklist, EligibilityChecklist.id == latest_checklist_id(patient_id)))
+
+
 def _facts(dose: Dose):
-    """The dose's patient, lot, the patient's latest checklist and another dose of the same number already given
-    (its id), in one query: the dispense check is on the pharmacist's critical path."""
-    given = (select(Dose.id).where(Dose.patient_id == dose.patient_id, Dose.id != dose.id,
-                                   Dose.dose_number == dose.dose_number, Dose.state.in_((ADMINISTERED, DISPENSED)))
-             .limit(1).scalar_subquery())
-    return db.session.execute(
-        select(Patient, Lot, EligibilityChecklist, given.label("given_id")).select_from(Patient)
-        .where(Patient.id == dose.patient_id)
-        .outerjoin(Lot, Lot.id == dose.lot_id)
-        .outerjoin(EligibilityChecklist, EligibilityChecklist.id == latest_checklist_id(Patient.id))).one()
+    return db.session.execute(_facts_query(), {"patient_id": dose.patient_id, "dose_id": dose.id,
+                                               "dose_number": dose.dose_number, "lot_id": dose.lot_id}).one()
+
+
+@cache
+def _units_query():
+    """The vials allocated to a dose and its syringe, each with whether an excursion flag on it is open (built once;
+    a union, not an OR: PostgreSQL would scan every unit for the OR)."""
+    ids = select(DoseAllocation.unit_id).where(DoseAllocation.dose_id == bindparam("dose_id", type_=Integer),
+                                               DoseAllocation.released_at.is_(None))
+    ids = ids.union_all(select(bindparam("syringe_id", type_=Integer)))
+    return select(Unit, has_open_flag()).where(Unit.id.in_(ids)).order_by(Unit.id)
 
 
 def _units(dose: Dose) -> list[tuple[Unit, bool]]:
-    """The vials allocated to the dose and its syringe, each with whether an excursion flag on it is open."""
-    allocated = select(DoseAllocation.unit_id).where(DoseAllocation.dose_id == dose.id,
-                                                     DoseAllocation.released_at.is_(None))
-    return list(db.session.execute(select(Unit, has_open_flag())
-                                   .where(or_(Unit.id.in_(allocated), Unit.id == dose.syringe_unit_id))
-                                   .order_by(Unit.id)))
+    return list(db.session.execute(_units_query(), {"dose_id": dose.id, "syringe_id": dose.syringe_unit_id}))
 
 
 def _patient(patient: Patient, checklist: EligibilityChecklist | None) -> str | None:

@@ -37,10 +37,10 @@ def lock_patient(patient_id: int) -> Patient:
     return patient if patient is not None else get_patient(patient_id)
 
 
-def latest_checklist_id(patient_id):
-    """The id of a patient's latest eligibility checklist, as an SQL expression (correlated to Patient if given)."""
-    return (select(func.max(EligibilityChecklist.id)).where(EligibilityChecklist.patient_id == patient_id)
-            .correlate(Patient).scalar_subquery())
+def latest_checklist_id(patient_id: int):
+    """The id of the patient's latest eligibility checklist, as an SQL expression."""
+    return select(func.max(EligibilityChecklist.id)).where(EligibilityChecklist.patient_id == patient_id) \
+        .scalar_subquery()
 
 
 def checklist_of(patient: Patient) -> EligibilityChecklist | None:

@@ -1,7 +1,9 @@
 """The one check every use of a unit asks: is it blocked by a recall? A recall's units stay blocked for good."""
 
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Integer, bindparam, literal, select, union_all
 
 from app.core.errors import RuleViolation
 from app.extensions import db
@@ -12,26 +14,28 @@ from .models import Recall, RecallDose, RecallUnit
 UNIT_HIT, DOSE_HIT = 0, 1
 
 
+@cache
+def _lots_lock():
+    """The share lock of the lots (built once)."""
+    return select(Lot.id).where(Lot.id.in_(bindparam("lot_ids", expanding=True))).with_for_update(read=True)
+
+
 def _lock_lots(lot_ids: list[int]) -> None:
     """Share-lock the lots on PostgreSQL; SQLite has no row locks (a writer there holds the whole database)."""
     if lot_ids and db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(Lot.id).where(Lot.id.in_(lot_ids)).with_for_update(read=True)).all()
+        db.session.execute(_lots_lock(), {"lot_ids": lot_ids}).all()
 
 
-def _first_hit(unit_ids: list[int], dose_id: int | None):
-    """(hit, subject id, recall id) of the first recall blocking one of these units, else the first blocking the
-    dose, or None: one query."""
-    branches = []
-    if unit_ids:
-        branches.append(select(literal(UNIT_HIT).label("hit"), RecallUnit.unit_id.label("subject_id"),
-                               RecallUnit.recall_id).where(RecallUnit.unit_id.in_(unit_ids)))
-    if dose_id is not None:
-        branches.append(select(literal(DOSE_HIT).label("hit"), RecallDose.dose_id.label("subject_id"),
-                               RecallDose.recall_id).where(RecallDose.dose_id == dose_id, RecallDose.blocked.is_(True)))
-    if not branches:
-        return None
-    query = union_all(*branches).subquery()
-    return db.session.execute(select(query).order_by(query.c.hit, query.c.recall_id).limit(1)).first()
+@cache
+def _first_hit_query():
+    """(hit, subject id, recall id) of the first recall blocking one of the units, else the first blocking the dose.
+    Built once with bound parameters: it runs before every use of a unit, and building costs more than running."""
+    units = (select(literal(UNIT_HIT).label("hit"), RecallUnit.unit_id.label("subject_id"), RecallUnit.recall_id)
+             .where(RecallUnit.unit_id.in_(bindparam("unit_ids", expanding=True))))
+    doses = (select(literal(DOSE_HIT).label("hit"), RecallDose.dose_id.label("subject_id"), RecallDose.recall_id)
+             .where(RecallDose.dose_id == bindparam("dose_id", type_=Integer), RecallDose.blocked.is_(True)))
+    hits = union_all(units, doses).subquery()
+    return select(hits).order_by(hits.c.hit, hits.c.recall_id).limit(1)
 
 
 def recall_refusal(units, doing: str, dose=None) -> str | None:
@@ -42,7 +46,10 @@ def recall_refusal(units, doing: str, dose=None) -> str | None:
     units = [u for u in units if u is not None]
     _lock_lots(sorted({u.lot_id for u in units}))
     by_id = {u.id: u for u in units}
-    found = _first_hit(sorted(by_id), dose.id if dose is not None else None)
+    if not by_id and dose is None:
+        return None
+    found = db.session.execute(_first_hit_query(), {"unit_ids": sorted(by_id),
+                                                     "dose_id": dose.id if dose is not None else None}).first()
     if found is None:
         return None
     recall = db.session.get(Recall, found.recall_id)
