@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, Session, configure_mappers
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from . import chain
 from .canonical import plain
@@ -85,7 +86,8 @@ def _row_changes(state, mapper: Mapper, inserting: bool) -> dict:
     redact = getattr(mapper.class_, "__audit_redact__", ())
     changes = {}
     for attr in mapper.column_attrs:
-        history = state.attrs[attr.key].history
+        history = state.get_history(attr.key, PASSIVE_NO_INITIALIZE)  # what state.attrs[key].history asks, without
+        # building the object's whole attribute view first (a recall flushes a thousand rows at once)
         if inserting:
             new = history.added[0] if history.added else state.dict.get(attr.key)
             if new is None:
