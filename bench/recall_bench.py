@@ -8,6 +8,7 @@ only) and a bare primary-key SELECT of a unit on a plain connection. Target: a d
 """
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("CELLBANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 import runinfo  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402

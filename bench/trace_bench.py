@@ -16,6 +16,7 @@ connection. Target: each trace p95 ≤ 50 ms.
 import argparse
 import contextlib
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("CELLBANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 import runinfo  # noqa: E402
 import trace_load  # noqa: E402
