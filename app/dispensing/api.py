@@ -1,13 +1,11 @@
 """Doses API: order, allocate, prepare, the two-scan dispense, administer, return, destroy."""
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.core import etags
-from app.core.errors import NotFound
 from app.core.pagination import page_of, paginate
 from app.core.permissions import requires
 from app.extensions import db
@@ -32,13 +30,6 @@ from .schemas import (
 
 blp = Blueprint("doses_api", __name__, url_prefix="/api/v1", description="Doses: order to administration")
 etags.register("dose_id", Dose)
-
-
-def by_barcode(code: str) -> Dose:
-    dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
-    if dose is None:
-        raise NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
-    return dose
 
 
 @blp.route("/patients/<int:patient_id>/doses")
@@ -115,8 +106,9 @@ class DispenseCheck(MethodView):
     @blp.alt_response(409, description="the scans do not match, or a rule forbids the dispense (named)")
     def post(self, data):
         """The two scans, dose then patient, checked against every rule of the dispense; changes nothing."""
-        dose = by_barcode(data["dose_code"])
-        checks.require_dispensable(dose, data["dose_code"], data["patient_code"])
+        dose, problem = checks.verdict(data["dose_code"], data["patient_code"])
+        if problem:
+            raise checks.refused(problem)
         return {"dose": dose, "patient_code": data["patient_code"].strip(), "match": True}
 
 

@@ -3,9 +3,11 @@ holds. The first rule broken is named in words (409); the check itself changes n
 
 import datetime as dt
 from functools import cache
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
 
 from app.core.errors import RuleViolation
 from app.core.i18n import N_
@@ -19,6 +21,7 @@ from app.storage.models import Unit
 
 from .holds import hold_refusal
 from .models import ADMINISTERED, DISPENSED, PREPARED, Dose, DoseAllocation
+from .ordering import no_dose
 
 
 def now() -> dt.datetime:
@@ -49,38 +52,46 @@ def _dose_state(dose: Dose) -> str | None:
     return None
 
 
-@cache
-def _facts_query():
-    """The dose's patient, lot, the patient's latest checklist and the id of another dose of the same number already
-    given, in one query. Built once with bound parameters: the check is on the pharmacist's critical path, and
-    building a statement costs more than running it."""
-    patient_id = bindparam("patient_id", type_=Integer)
-    given = (select(Dose.id).where(Dose.patient_id == patient_id, Dose.id != bindparam("dose_id", type_=Integer),
-                                   Dose.dose_number == bindparam("dose_number", type_=Integer),
-                                   Dose.state.in_((ADMINISTERED, DISPENSED))).limit(1).scalar_subquery())
-    return (select(Patient, Lot, EligibilityChecklist, given.label("given_id")).select_from(Patient)
-            .where(Patient.id == patient_id)
-            .outerjoin(Lot, Lot.id == bindparam("lot_id", type_=Integer))
-            .outerjoin(EligibilityChecklist, EligibilityChecklist.id == latest_checklist_id(patient_id)))
+class Facts(NamedTuple):
+    """What the dispense check reads of a dose: its patient, lot, the patient's latest checklist, the id of another
+    dose of the same number already given, and its vials and syringe, each with whether an excursion flag on it is
+    open (by id)."""
 
-
-def _facts(dose: Dose):
-    return db.session.execute(_facts_query(), {"patient_id": dose.patient_id, "dose_id": dose.id,
-                                               "dose_number": dose.dose_number, "lot_id": dose.lot_id}).one()
+    dose: Dose
+    patient: Patient
+    lot: Lot | None
+    checklist: EligibilityChecklist | None
+    given_id: int | None
+    units: list[tuple[Unit, bool]]
 
 
 @cache
-def _units_query():
-    """The vials allocated to a dose and its syringe, each with whether an excursion flag on it is open (built once;
-    a union, not an OR: PostgreSQL would scan every unit for the OR)."""
-    ids = select(DoseAllocation.unit_id).where(DoseAllocation.dose_id == bindparam("dose_id", type_=Integer),
-                                               DoseAllocation.released_at.is_(None))
-    ids = ids.union_all(select(bindparam("syringe_id", type_=Integer)))
-    return select(Unit, has_open_flag()).where(Unit.id.in_(ids)).order_by(Unit.id)
+def _facts_query(key: str):
+    """The dose by its id or its barcode with all its Facts, in one query (a row per allocated vial). Built once with
+    a bound parameter: the check is on the pharmacist's critical path, and building a statement costs more than
+    running it."""
+    other, vial, syringe = aliased(Dose), aliased(Unit), aliased(Unit)
+    given = (select(other.id).where(other.patient_id == Dose.patient_id, other.id != Dose.id,
+                                    other.dose_number == Dose.dose_number,
+                                    other.state.in_((ADMINISTERED, DISPENSED))).limit(1).scalar_subquery())
+    return (select(Dose, Patient, Lot, EligibilityChecklist, given.label("given_id"),
+                   vial, has_open_flag(vial.id), syringe, has_open_flag(syringe.id))
+            .join(Patient, Patient.id == Dose.patient_id)
+            .outerjoin(Lot, Lot.id == Dose.lot_id)
+            .outerjoin(EligibilityChecklist, (EligibilityChecklist.patient_id == Dose.patient_id)
+                       & (EligibilityChecklist.id == latest_checklist_id(Dose.patient_id)))
+            .outerjoin(DoseAllocation, (DoseAllocation.dose_id == Dose.id) & DoseAllocation.released_at.is_(None))
+            .outerjoin(vial, vial.id == DoseAllocation.unit_id)
+            .outerjoin(syringe, syringe.id == Dose.syringe_unit_id)
+            .where(getattr(Dose, key) == bindparam("key")))
 
 
-def _units(dose: Dose) -> list[tuple[Unit, bool]]:
-    return list(db.session.execute(_units_query(), {"dose_id": dose.id, "syringe_id": dose.syringe_unit_id}))
+def _facts(key: str, value) -> Facts | None:
+    rows = db.session.execute(_facts_query(key), {"key": value}).all()
+    if not rows:
+        return None
+    units = {unit.id: (unit, flagged) for row in rows for unit, flagged in (row[5:7], row[7:9]) if unit is not None}
+    return Facts(*rows[0][:5], [units[unit_id] for unit_id in sorted(units)])
 
 
 def _patient(patient: Patient, checklist: EligibilityChecklist | None) -> str | None:
@@ -116,13 +127,12 @@ def _flags(units: list[tuple[Unit, bool]]) -> str | None:
     return None
 
 
-def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
-    """The first rule that keeps this dose from being handed over for the scanned patient, or None."""
-    patient, lot, checklist, given_id = _facts(dose)
-    moment, units = now(), _units(dose)
-    for problem in (_identity(dose, patient, dose_code, patient_code),
-                    hold_refusal([unit for unit, _flagged in units], dose, N_("dispensing")), _dose_state(dose),
-                    _patient(patient, checklist), _number(dose, given_id), _lot(lot, moment)):
+def _refusal(facts: Facts, dose_code: str, patient_code: str, lock: bool) -> str | None:
+    dose, units, moment = facts.dose, facts.units, now()
+    for problem in (_identity(dose, facts.patient, dose_code, patient_code),
+                    hold_refusal([unit for unit, _flagged in units], dose, N_("dispensing"), lock=lock),
+                    _dose_state(dose), _patient(facts.patient, facts.checklist), _number(dose, facts.given_id),
+                    _lot(facts.lot, moment)):
         if problem:
             return problem
     if dose.expires_at is not None and dose.expires_at <= moment:
@@ -130,6 +140,22 @@ def refusal(dose: Dose, dose_code: str, patient_code: str) -> str | None:
     return _flags(units)
 
 
+def verdict(dose_code: str, patient_code: str) -> tuple[Dose, str | None]:
+    """The scanned dose and the first rule that keeps it from being handed over to the scanned patient (None: none
+    does); 404 when no dose has the code. Read without locks: the signed dispense checks again, locked."""
+    facts = _facts("barcode", dose_code.strip())
+    if facts is None:
+        raise no_dose(dose_code)
+    return facts.dose, _refusal(facts, dose_code, patient_code, lock=False)
+
+
+def refused(problem: str) -> RuleViolation:
+    """The 409 of a dispense the named rule refuses."""
+    return RuleViolation(_("dispense refused: %(problem)s", problem=problem), {"rule": [problem]})
+
+
 def require_dispensable(dose: Dose, dose_code: str, patient_code: str) -> None:
-    if problem := refusal(dose, dose_code, patient_code):
-        raise RuleViolation(_("dispense refused: %(problem)s", problem=problem), {"rule": [problem]})
+    """Refuse (409) the dispense of a dose the caller has locked unless every rule holds, the units' lots locked for
+    share against a recall opening at the same moment."""
+    if problem := _refusal(_facts("id", dose.id), dose_code, patient_code, lock=True):
+        raise refused(problem)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 import audit
 from app.core import validators
-from app.core.errors import InvalidInput, RuleViolation
+from app.core.errors import InvalidInput, NotFound, RuleViolation
 from app.core.i18n import N_
 from app.core.lookup import get_or_404
 from app.core.permissions import guarded
@@ -25,6 +25,19 @@ from .models import ALLOCATED, DOSE_STATES, ORDERED, PREPARED, Dose, DoseAllocat
 
 def get_dose(dose_id: int) -> Dose:
     return get_or_404(Dose, dose_id, "dose")
+
+
+def no_dose(code: str) -> NotFound:
+    """The 404 of a scanned code that is no dose's."""
+    return NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
+
+
+def dose_by_barcode(code: str) -> Dose:
+    """The dose whose label was scanned; 404 when none has the code."""
+    dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
+    if dose is None:
+        raise no_dose(code)
+    return dose
 
 
 def lock_dose(dose_id: int) -> Dose:

@@ -42,20 +42,12 @@ class PrepareForm(FlaskForm):
     volume_ml = DecimalNumberField(_l("Volume (mL)"), places=2)
 
 
-def _scanned_dose(code: str) -> Dose:
-    dose = db.session.scalar(select(Dose).where(Dose.barcode == code.strip()))
-    if dose is None:
-        raise NotFound(_("no dose has the code %(code)s", code=repr(code.strip())))
-    return dose
-
-
 def _verdict(dose_code: str, patient_code: str) -> tuple[Dose | None, str | None]:
     """The scanned dose and the rule that refuses it (None when it may be dispensed)."""
     try:
-        dose = _scanned_dose(dose_code)
+        return checks.verdict(dose_code, patient_code)
     except NotFound as error:
         return None, error.message
-    return dose, checks.refusal(dose, dose_code, patient_code)
 
 
 @bp.route("/pharmacy/dispense", methods=["GET", "POST"])
@@ -65,7 +57,7 @@ def dispense_page():
     form = DispenseForm()
     if form.is_submitted():
         validated(form)
-        dose = _scanned_dose(form.dose_code.data)
+        dose = ordering.dose_by_barcode(form.dose_code.data)
         try:
             handover.dispense(dose, current_user, form.password.data, form.dose_code.data, form.patient_code.data)
         except RuleViolation as error:
@@ -96,7 +88,7 @@ def dispense_page():
 def prepare_page():
     """Scan the dose (its order), record the post-thaw checks, fill the syringe."""
     code = request.values.get("code", "").strip()
-    dose = _scanned_dose(code) if code else None
+    dose = ordering.dose_by_barcode(code) if code else None
     form = PrepareForm()
     if dose is not None and request.method == "POST":
         data = submitted(PrepareSchema())

@@ -219,9 +219,9 @@ def flagged_unit_ids(unit_ids: list[int]) -> set[int]:
                                                                       ExcursionFlag.closed_at.is_(None))))
 
 
-def has_open_flag():
-    """Whether the Unit of the enclosing query has a flag QA has not assessed yet, as an SQL expression."""
-    return exists().where(ExcursionFlag.unit_id == Unit.id, ExcursionFlag.closed_at.is_(None))
+def has_open_flag(unit_id=Unit.id):
+    """Whether the unit of the enclosing query (by its id column) has a flag QA has not assessed yet, as SQL."""
+    return exists().where(ExcursionFlag.unit_id == unit_id, ExcursionFlag.closed_at.is_(None))
 
 
 def open_flags(unit: Unit) -> list[ExcursionFlag]:

@@ -38,9 +38,10 @@ def lock_patient(patient_id: int) -> Patient:
 
 
 def latest_checklist_id(patient_id: int):
-    """The id of the patient's latest eligibility checklist, as an SQL expression."""
+    """The id of the patient's latest eligibility checklist, as an SQL expression (patient_id a value or a column of
+    the enclosing query, which may itself join the checklists)."""
     return select(func.max(EligibilityChecklist.id)).where(EligibilityChecklist.patient_id == patient_id) \
-        .scalar_subquery()
+        .correlate_except(EligibilityChecklist).scalar_subquery()
 
 
 def checklist_of(patient: Patient) -> EligibilityChecklist | None:

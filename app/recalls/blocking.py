@@ -38,13 +38,15 @@ def _first_hit_query():
     return select(hits).order_by(hits.c.hit, hits.c.recall_id).limit(1)
 
 
-def recall_refusal(units, doing: str, dose=None) -> str | None:
+def recall_refusal(units, doing: str, dose=None, lock: bool = True) -> str | None:
     """Why what is being done to these units (and dose) is refused because a recall blocks them; None when none.
 
     The units' lots are locked for share first (PostgreSQL): a recall opening at the same moment holds them for
-    update, so either it commits first and is seen here, or it waits until this use is committed and finds it."""
+    update, so either it commits first and is seen here, or it waits until this use is committed and finds it.
+    lock=False only for a check that writes nothing: what it answers may be overtaken, the use itself is not."""
     units = [u for u in units if u is not None]
-    _lock_lots(sorted({u.lot_id for u in units}))
+    if lock:
+        _lock_lots(sorted({u.lot_id for u in units}))
     by_id = {u.id: u for u in units}
     if not by_id and dose is None:
         return None

@@ -13,6 +13,6 @@ def keep_recalled_unit(unit, doing, **kwargs) -> str | None:
 
 
 @units_in_use.connect
-def keep_recalled_material(doing, units, dose, **kwargs) -> str | None:
+def keep_recalled_material(doing, units, dose, lock=True, **kwargs) -> str | None:
     """Vials and doses blocked by a recall are not allocated, prepared or dispensed."""
-    return recall_refusal(units, doing, dose)
+    return recall_refusal(units, doing, dose, lock)

@@ -19,5 +19,5 @@ def test_the_demo_has_a_dose_ready_to_dispense(app, connection, session):
         (patients["P-001"].id, 1, "administered"), (patients["P-001"].id, 2, "prepared")]
     with app.test_request_context():
         ready = db.session.get(Dose, doses[1].id)
-        assert checks.refusal(ready, ready.barcode, patients["P-001"].barcode) is None
-        assert "wrong patient" in checks.refusal(ready, ready.barcode, patients["P-002"].barcode)
+        assert checks.verdict(ready.barcode, patients["P-001"].barcode) == (ready, None)
+        assert "wrong patient" in checks.verdict(ready.barcode, patients["P-002"].barcode)[1]
