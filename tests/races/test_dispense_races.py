@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.custody.models import CustodyEvent
 from app.dispensing.models import Dose, DoseAllocation
 from app.patients.models import Patient
+from app.recalls.models import RecallDose
 from app.signatures.models import Signature
 from tests.bankbuild import build_drug_product
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
@@ -121,4 +122,32 @@ def test_two_pharmacists_destroy_one_allocated_dose(tmp_path):
         [winner] = [body for _, status, body in answers if status == 200]
         allocation = world.scalar(select(DoseAllocation.release_reason).where(DoseAllocation.dose_id == dose["id"]))
         assert allocation == winner["end_reason"]
+        world.verify()
+
+
+def test_a_recall_and_the_dispense_of_its_dose_at_once_agree(tmp_path):
+    """QA recalls the dose's lot as the pharmacist dispenses the dose: either the recall is first and blocks the
+    dose (the dispense is refused, nothing of it written), or the dispense is first and the recall records the
+    dose as dispensed, its patient to be followed: never a dispensed dose the recall believes it blocked."""
+    with built(tmp_path, WARD) as world:
+        bank = world.bank
+        _released_vials(bank)
+        patient = enrolled_patient(bank)
+        dose = prepared_dose(bank, patient)
+        dispense = {"dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD}
+        recall = {"target": f"lot:{dose['lot_id']}", "reason": "sterility failure", "password": PASSWORD}
+        answers = race(world.database, [Call("pharm1", "POST", f"/api/v1/doses/{dose['id']}/dispense", dispense),
+                                        Call("qa1", "POST", "/api/v1/recalls", recall)], table="audit_log")
+        statuses = {call.username: (status, body) for call, status, body in answers}
+        assert statuses["qa1"][0] == 201, answers
+        state = world.scalar(select(Dose.state).where(Dose.id == dose["id"]))
+        recorded = tuple(world.scalar(select(column).where(RecallDose.dose_id == dose["id"]))
+                         for column in (RecallDose.state_at_recall, RecallDose.blocked))
+        if statuses["pharm1"][0] == 200:
+            assert (state, recorded) == ("dispensed", ("dispensed", False))
+        else:
+            assert statuses["pharm1"][0] == 409 and "blocked by recall" in statuses["pharm1"][1]["message"], answers
+            assert (state, recorded) == ("prepared", ("prepared", True))
+            assert world.scalar(select(func.count()).select_from(Signature).where(
+                Signature.record_type == "doses", Signature.record_id == dose["id"])) == 0
         world.verify()
