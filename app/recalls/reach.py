@@ -10,7 +10,7 @@ from app.lots.models import Lot
 from app.materials.models import MaterialLot
 from app.storage.models import Unit
 from app.trace.idlists import one_of, rows
-from app.trace.nodes import places_of
+from app.trace.nodes import PLACE_COLUMNS, places_of
 from app.trace.walk import FORWARD, walk
 
 from .models import ADMINISTERED, DESTROY, DESTROYED, NOTHING, QUARANTINE, RETURN
@@ -48,7 +48,7 @@ def lock_lots(ids: list[int]) -> list[Lot]:
 
 def units_of(ids: list[int]) -> list:
     """Every unit of these lots (read after they are locked): id, barcode, state and where it is now."""
-    found = rows(select(Unit.id, Unit.barcode, Unit.state, Unit.box_id, Unit.row, Unit.col), Unit.lot_id, ids)
+    found = rows(select(Unit.id, Unit.barcode, Unit.state, *PLACE_COLUMNS), Unit.lot_id, ids)
     where = places_of(found)
     return [(r, where.get(r.id)) for r in sorted(found, key=lambda r: r.id)]
 

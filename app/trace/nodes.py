@@ -1,12 +1,11 @@
 """What a trace shows of each node: its label and facts, loaded for many ids at once (one query per type)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import case, select
 
 from app.custody import places
 from app.custody.models import CustodyEvent
 from app.dispensing.models import Dose
 from app.donors.models import Donor, Procurement
-from app.extensions import db
 from app.lots.models import Lot
 from app.materials.models import MaterialLot
 from app.patients.models import Patient
@@ -15,7 +14,7 @@ from app.signatures.models import Signature
 from app.storage import placewords
 from app.storage.models import Unit
 
-from .idlists import one_of, rows
+from .idlists import rows
 
 
 def _when(moment) -> str | None:
@@ -53,31 +52,35 @@ def lots(ids) -> dict[int, dict]:
             for r in rows(query, Lot.id, ids)}
 
 
-def _last_places(unit_ids) -> dict[int, places.Place]:
-    """Where the last custody event of each unit took it, for units not in a box."""
-    last = (select(CustodyEvent.unit_id, func.max(CustodyEvent.sequence).label("sequence"))
-            .where(one_of(CustodyEvent.unit_id, unit_ids)).group_by(CustodyEvent.unit_id).subquery())
-    query = select(CustodyEvent.unit_id, CustodyEvent.to_place).join(
-        last, (last.c.unit_id == CustodyEvent.unit_id) & (last.c.sequence == CustodyEvent.sequence))
-    return {unit_id: places.parse(place) for unit_id, place in db.session.execute(query)} if unit_ids else {}
+def _last_custody_place():
+    """Where the last custody event of the enclosing query's unit took it, for a unit in no box (SQL: one probe of
+    the unit's event chain, newest first)."""
+    last = (select(CustodyEvent.to_place).where(CustodyEvent.unit_id == Unit.id)
+            .order_by(CustodyEvent.sequence.desc()).limit(1).scalar_subquery())
+    return case((Unit.box_id.is_(None), last)).label("last_place")
+
+
+#: what places_of reads of each unit, beside its id
+PLACE_COLUMNS = (Unit.box_id, Unit.row, Unit.col, _last_custody_place())
 
 
 def places_of(found) -> dict[int, places.Place]:
-    """Where each unit row (id, box_id, row, col) is: its box position, else where its last custody event took it."""
+    """Where each unit row (its id and PLACE_COLUMNS) is: its box position, else where its last custody event took
+    it (absent: a unit with no event)."""
     where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
-    return where | _last_places([r.id for r in found if r.box_id is None])
+    return where | {r.id: places.parse(r.last_place) for r in found if r.last_place is not None}
 
 
 def units(ids) -> dict[int, dict]:
-    query = select(Unit.id, Unit.barcode, Unit.lot_id, Unit.state, Unit.division, Unit.container_type, Unit.box_id,
-                   Unit.row, Unit.col, Unit.qc_sample)
+    query = select(Unit.id, Unit.barcode, Unit.lot_id, Unit.state, Unit.division, Unit.container_type, Unit.qc_sample,
+                   *PLACE_COLUMNS)
     found = rows(query, Unit.id, ids)
     where = places_of(found)
     boxes, users = placewords.named_by(where.values())
-    return {unit_id: {"label": barcode, "lot_id": lot_id, "state": state, "division": division,
-                      "container_type": container_type, "qc_sample": qc_sample,
-                      "location": placewords.in_words(where.get(unit_id), boxes, users)}
-            for unit_id, barcode, lot_id, state, division, container_type, _box, _row, _col, qc_sample in found}
+    words = {place: placewords.in_words(place, boxes, users) for place in {*where.values(), None}}  # units share
+    return {r.id: {"label": r.barcode, "lot_id": r.lot_id, "state": r.state, "division": r.division,
+                   "container_type": r.container_type, "qc_sample": r.qc_sample, "location": words[where.get(r.id)]}
+            for r in found}
 
 
 def doses(ids) -> dict[int, dict]:
