@@ -112,7 +112,7 @@ def main() -> None:
     times = measure(args.rounds, tasks)
     rate = {name: {"median": args.labels / statistics.median(t), "best": args.labels / min(t)}
             for name, t in times.items()}
-    versions = ", ".join(f"{name} {version(name)}" for name in ("python-barcode", "reportlab", "pyStrich", "pillow"))
+    versions = ", ".join(f"{name} {version(name)}" for name in ("python-barcode", "reportlab", "pillow"))
     print(f"\nLabel benchmark: {args.labels:,} cryovial labels ({stock.name}: 2 Data Matrix, 5 lines of text) and "
           f"the same {args.labels:,} unit barcodes as Code 128; {args.rounds} rounds; Python "
           f"{platform.python_version()}, {versions}; {os.cpu_count()} CPUs, load average {load_at_start} at "
@@ -131,7 +131,7 @@ def main() -> None:
             ratio = pdf["median"] / baseline["median"]
             print(f"target PDF complete label faster than {name.removeprefix('python-barcode ')} per Code 128: "
                   f"{ratio:.2f}x: {verdict(ratio > 1)}")
-    print("\nPDF: labels.pdf.render_pdf of every label into one document (layout, pyStrich Data Matrix encoding, "
+    print("\nPDF: labels.pdf.render_pdf of every label into one document (layout, labels.datamatrix encoding, "
           "vector drawing,\n  reportlab output); ZPL: labels.zpl.render_zpl into one file (the printer encodes the "
           "symbols); python-barcode:\n  Code128(code, writer).render({'write_text': False}) per unit barcode (SVG "
           "bytes, or a Pillow image left in memory),\n  or .write(BytesIO, ...) for PNG bytes. Ratios: PDF labels/s "

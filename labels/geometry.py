@@ -7,7 +7,7 @@ two elements overlap and that nothing enters a symbol's quiet zone; a layout tha
 """
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -21,6 +21,19 @@ FONTS = {False: "Helvetica", True: "Helvetica-Bold"}
 # Extent of the printable ASCII glyphs of Helvetica and Helvetica-Bold per point of size ('$' and '|' reach
 # furthest; the fonts' own ascent and descent leave descenders such as 'p' outside).
 ASCENT, DESCENT = 0.78, 0.23
+
+
+class cached:
+    """functools.cached_property without the lock Python 3.11 takes on each first read (a label computes twenty)."""
+
+    def __init__(self, compute):
+        self.compute, self.name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -46,15 +59,16 @@ class Rect:
 
     def overlaps(self, other: "Rect") -> bool:
         """Whether the two rectangles share any area (touching edges do not count)."""
-        eps = 1e-9
-        return (self.x < other.right - eps and other.x < self.right - eps
-                and self.y < other.bottom - eps and other.y < self.bottom - eps)
+        eps = 1e-9  # here and in within the edges are summed, not read from the properties: a layout checks each pair
+        return (self.x < other.x + other.width - eps and other.x < self.x + self.width - eps
+                and self.y < other.y + other.height - eps and other.y < self.y + self.height - eps)
 
     def within(self, other: "Rect") -> bool:
         """Whether this rectangle lies inside other."""
         eps = 1e-9
         return (self.x >= other.x - eps and self.y >= other.y - eps
-                and self.right <= other.right + eps and self.bottom <= other.bottom + eps)
+                and self.x + self.width <= other.x + other.width + eps
+                and self.y + self.height <= other.y + other.height + eps)
 
 
 @dataclass(frozen=True)
@@ -68,11 +82,11 @@ class Bars:
     module: float
     height: float
 
-    @cached_property
+    @cached
     def box(self) -> Rect:
         return Rect(self.x, self.y, code128_widest(self.data) * self.module, self.height)
 
-    @cached_property
+    @cached
     def keep_out(self) -> Rect:
         return self.box.grown(CODE128_QUIET_MODULES * self.module, CLEARANCE_MM)
 
@@ -95,11 +109,11 @@ class Matrix:
             raise LabelError(f"Data Matrix of {self.data!r} came out {len(rows)} modules a side, not {self.size}")
         return rows
 
-    @cached_property
+    @cached
     def box(self) -> Rect:
         return Rect(self.x, self.y, self.size * self.module, self.size * self.module)
 
-    @cached_property
+    @cached
     def keep_out(self) -> Rect:
         quiet = MATRIX_QUIET_MODULES * self.module
         return self.box.grown(quiet, quiet)
@@ -117,17 +131,17 @@ class Text:
     bold: bool = False
     framed: bool = False
 
-    @cached_property
+    @cached
     def width(self) -> float:
         return text_width(self.text, self.size, self.bold)
 
-    @cached_property
+    @cached
     def glyphs(self) -> Rect:
         """The box of the glyphs: the tallest and deepest printable ASCII glyph, start to end of the string."""
         ascent, descent = ASCENT * self.size * PT, DESCENT * self.size * PT
         return Rect(self.x, self.baseline - ascent, self.width, ascent + descent)
 
-    @cached_property
+    @cached
     def box(self) -> Rect:
         return self.glyphs.grown(FRAME_PAD_MM, FRAME_PAD_MM) if self.framed else self.glyphs
 
@@ -165,9 +179,9 @@ class Layout:
                 raise LabelError(f"{describe(element)} does not fit the printable area of stock {self.stock.name}")
             if not zone.within(label):
                 raise LabelError(f"the quiet zone of {describe(element)} leaves stock {self.stock.name}")
-        for first in range(len(self.elements)):
-            for second in range(first + 1, len(self.elements)):
-                if zones[first].overlaps(boxes[second]) or zones[second].overlaps(boxes[first]):
+        for first, (zone, box) in enumerate(zip(zones, boxes, strict=True)):
+            for second in range(first + 1, len(boxes)):
+                if zone.overlaps(boxes[second]) or zones[second].overlaps(box):
                     raise LabelError(f"{describe(self.elements[first])} and {describe(self.elements[second])} "
                                      f"overlap on stock {self.stock.name}")
 
