@@ -1,6 +1,7 @@
 """Barcode symbols to ISBT 128 print rules: Code 128 from python-barcode, Data Matrix ECC 200 from labels.datamatrix.
 
-Code 128 is encoded by python-barcode (``barcode.codex.Code128``, which picks subsets A/B/C itself) and painted
+Code 128 is encoded by python-barcode (``barcode.codex.Code128``, which picks subsets A/B/C itself; mended here
+where 0.16.1 drops a leading 99, see ``MendedCode128``) and painted
 by ``PdfBarsWriter``, a python-barcode writer that draws the dark bars as vector rectangles on a reportlab
 canvas. Data Matrix ECC 200 (ISO/IEC 16022, plain, no FNC1, ASCII encodation, smallest square symbol) is encoded
 by our own ``labels.datamatrix`` and returned as rows of modules for the backends to draw. Neither encoder is
@@ -23,6 +24,7 @@ Rules (ISBT 128 ST-001 print rules; the layouts keep them and the tests measure 
 
 import re
 
+from barcode.charsets import code128
 from barcode.codex import Code128
 from barcode.writer import BaseWriter
 from reportlab.lib.units import mm
@@ -40,10 +42,21 @@ STOP_MODULES = 13  # stop character and its final bar
 _DARK = re.compile("1+")
 
 
+class MendedCode128(Code128):
+    """python-barcode's Code 128 with its start-code folding mended. 0.16.1 starts in subset C and folds "start C,
+    switch to A or B" into one start code, but takes a leading data pair 99 for such a switch and drops it: "9900"
+    is printed as a symbol of "00" (upstream issue #251, fixed by pull request #263, not released yet)."""
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        if encoded[0] == code128.START_CODES["C"] and encoded[1] in (code128.C["TO_A"], code128.C["TO_B"]):
+            encoded[:2] = [code128.TO[encoded[1]]]
+        return encoded
+
+
 def code128_pattern(data: str) -> str:
     """The Code 128 module pattern ('1' dark, '0' light) of data, start to stop, from python-barcode."""
     # A fresh instance each time: Code128 keeps its current subset between builds.
-    return Code128(data).build()[0]
+    return MendedCode128(data).build()[0]
 
 
 def code128_widest(data: str) -> int:
@@ -93,7 +106,7 @@ def draw_code128(canvas, data: str, x_mm: float, y_mm: float, module_mm: float, 
     writer = PdfBarsWriter(canvas, x_mm, y_mm, module_mm, height_mm)
     options = {"module_width": module_mm, "module_height": height_mm, "quiet_zone": 0.0, "write_text": False,
                "margin_top": 0.0, "margin_bottom": 0.0}
-    return Code128(data, writer=writer).render(options)
+    return MendedCode128(data, writer=writer).render(options)
 
 
 def ascii_codewords(data: str) -> int:

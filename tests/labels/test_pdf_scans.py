@@ -72,6 +72,14 @@ def test_box_patient_and_dose_identifiers_of_any_printable_character_scan_back(b
     scan_all([samples.dose(dose, chain, din)], STOCKS["dose"], dpis=(300,))
 
 
+@pytest.mark.parametrize("identifier", ["9900", "9999", "999900", "99AB", "0099"])
+def test_an_identifier_beginning_with_the_pair_99_scans_back_whole(identifier):
+    """python-barcode 0.16.1 drops a leading 99 in subset C (its issue #251: "9900" scans as "00"); we print it."""
+    scan_all([samples.box(identifier)], STOCKS["box"], dpis=(300,))
+    scan_all([samples.patient(identifier)], STOCKS["patient"], dpis=(300,))
+    scan_all([samples.dose(identifier)], STOCKS["dose"], dpis=(300,))
+
+
 def test_a_batch_is_one_pdf_with_a_page_per_label_in_order():
     labels = [samples.cryovial(unit=f"DP-26-0001-{d}0") for d in "ABCDEFGHIJ"]
     scan_all(labels, STOCKS["cryovial"], dpis=(300,))
