@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.i18n import N_
@@ -45,9 +45,11 @@ class EligibilityChecklist(Versioned, db.Model):
 
     __tablename__ = "eligibility_checklists"
     __audited__ = True
+    #: a patient's latest checklist is one probe of this index (latest_checklist_id)
+    __table_args__ = (Index("ix_eligibility_checklists_patient_id_id", "patient_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     #: the version of the criteria configuration (app/patients/criteria.json) answered
     criteria_version: Mapped[str] = mapped_column(String(100))
     #: {criterion id: {"answer": ..., "evidence": ...}} as JSON
