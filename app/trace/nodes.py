@@ -68,7 +68,8 @@ def places_of(found) -> dict[int, places.Place]:
     """Where each unit row (its id and PLACE_COLUMNS) is: its box position, else where its last custody event took
     it (absent: a unit with no event)."""
     where = {r.id: places.BoxPosition(r.box_id, r.row, r.col) for r in found if r.box_id is not None}
-    return where | {r.id: places.parse(r.last_place) for r in found if r.last_place is not None}
+    parsed = {text: places.parse(text) for text in {r.last_place for r in found} - {None}}  # units share places
+    return where | {r.id: parsed[r.last_place] for r in found if r.last_place is not None}
 
 
 def units(ids) -> dict[int, dict]:
@@ -78,9 +79,9 @@ def units(ids) -> dict[int, dict]:
     where = places_of(found)
     boxes, users = placewords.named_by(where.values())
     words = {place: placewords.in_words(place, boxes, users) for place in {*where.values(), None}}  # units share
-    return {r.id: {"label": r.barcode, "lot_id": r.lot_id, "state": r.state, "division": r.division,
-                   "container_type": r.container_type, "qc_sample": r.qc_sample, "location": words[where.get(r.id)]}
-            for r in found}
+    return {unit_id: {"label": barcode, "lot_id": lot_id, "state": state, "division": division,
+                      "container_type": container_type, "qc_sample": qc_sample, "location": words[where.get(unit_id)]}
+            for unit_id, barcode, lot_id, state, division, container_type, qc_sample, *_place in found}
 
 
 def doses(ids) -> dict[int, dict]:
