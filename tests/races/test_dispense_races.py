@@ -30,13 +30,17 @@ def _released_vials(bank) -> list[dict]:
         "count": 4, "container_type": "cryovial", "volume_ml": "1.5", "cells": 25_000_000})
 
 
+def _ready_to_dispense(bank) -> tuple[dict, dict]:
+    """A dose prepared for an enrolled patient from released vials, and the pharmacist's dispense body for it."""
+    _released_vials(bank)
+    patient = enrolled_patient(bank)
+    dose = prepared_dose(bank, patient)
+    return dose, {"dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD}
+
+
 def test_two_pharmacists_dispense_one_dose(tmp_path):
     with built(tmp_path, WARD) as world:
-        bank = world.bank
-        _released_vials(bank)
-        patient = enrolled_patient(bank)
-        dose = prepared_dose(bank, patient)
-        body = {"dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD}
+        dose, body = _ready_to_dispense(world.bank)
         url = f"/api/v1/doses/{dose['id']}/dispense"
         answers = race(world.database, [Call("pharm1", "POST", url, body), Call("pharm2", "POST", url, body)],
                        table="doses")
@@ -130,11 +134,7 @@ def test_a_recall_and_the_dispense_of_its_dose_at_once_agree(tmp_path):
     dose (the dispense is refused, nothing of it written), or the dispense is first and the recall records the
     dose as dispensed, its patient to be followed: never a dispensed dose the recall believes it blocked."""
     with built(tmp_path, WARD) as world:
-        bank = world.bank
-        _released_vials(bank)
-        patient = enrolled_patient(bank)
-        dose = prepared_dose(bank, patient)
-        dispense = {"dose_code": dose["barcode"], "patient_code": patient["barcode"], "password": PASSWORD}
+        dose, dispense = _ready_to_dispense(world.bank)
         recall = {"target": f"lot:{dose['lot_id']}", "reason": "sterility failure", "password": PASSWORD}
         answers = race(world.database, [Call("pharm1", "POST", f"/api/v1/doses/{dose['id']}/dispense", dispense),
                                         Call("qa1", "POST", "/api/v1/recalls", recall)], table="audit_log")
