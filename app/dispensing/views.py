@@ -84,9 +84,10 @@ def dispense_page():
 
 
 @bp.route("/pharmacy/prepare", methods=["GET", "POST"])
-@requires("doses.prepare")
+@requires("doses.allocate", POST="doses.prepare")
 def prepare_page():
-    """Scan the dose (its order), record the post-thaw checks, fill the syringe."""
+    """Scan the dose (its order): reserve its vials or destroy it (pharmacist, technician), record the post-thaw checks
+    and fill the syringe (technician)."""
     code = request.values.get("code", "").strip()
     dose = ordering.dose_by_barcode(code) if code else None
     form = PrepareForm()

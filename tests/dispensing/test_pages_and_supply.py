@@ -56,6 +56,28 @@ def test_preparation_and_ward_pages_carry_a_dose_to_administration(bank, pharmac
     assert bank.client.get(f"/api/v1/doses/{dose['id']}").json["state"] == "administered"
 
 
+def test_a_pharmacist_reserves_vials_from_the_work_list_but_does_not_prepare(bank, pharmacy, session):
+    """The pharmacist may allocate and destroy, not prepare: the work list links to the dose, whose page offers the
+    reservation and no preparation form; a preparation posted anyway is refused and changes nothing."""
+    dose = order(bank, enrolled_patient(bank))
+    bank.as_user("pharm1")
+    link = f'href="/pharmacy/prepare?code={dose["barcode"]}"'
+    assert link in bank.client.get("/dashboard").get_data(as_text=True)
+    page = bank.client.get(f"/pharmacy/prepare?code={dose['barcode']}").get_data(as_text=True)
+    assert f'action="/doses/{dose["id"]}/allocate"' in page and f'action="/doses/{dose["id"]}/destroy"' in page
+    reserved = bank.client.post(f"/doses/{dose['id']}/allocate", data={})
+    assert reserved.status_code == 302
+    assert bank.client.get(f"/api/v1/doses/{dose['id']}").json["state"] == "allocated"
+    page = bank.client.get(f"/pharmacy/prepare?code={dose['barcode']}").get_data(as_text=True)
+    assert "post_thaw_cells" not in page
+    entries = count_audit(session)
+    refused = bank.client.post("/pharmacy/prepare", data={"code": dose["barcode"], "post_thaw_cells": "19500000",
+                                                          "viability_pct": "88.0", "volume_ml": "5.00"})
+    assert refused.status_code == 403 and count_audit(session) == entries
+    bank.as_user("qa1")
+    assert bank.client.get("/pharmacy/prepare").status_code == 403
+
+
 def test_supply_warns_by_date_when_the_bank_cannot_cover_what_is_due(bank, pharmacy, app, session):
     patients = [enrolled_patient(bank, f"P-00{n}") for n in range(1, 6)]  # five dose 1 due today, four vials
     with app.test_request_context():
