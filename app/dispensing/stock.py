@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import exists, select
 
 from app.lots.models import Lot
-from app.monitoring.models import ExcursionFlag
+from app.monitoring.operations import has_open_flag
 from app.storage.models import Unit
 
 from .models import DoseAllocation
@@ -18,6 +18,6 @@ def usable_vials(now: dt.datetime, lot_id: int | None = None):
              .where(Lot.state == "released", Lot.expires_at.is_not(None), Lot.expires_at > now,
                     Unit.state == "in_storage", Unit.container_type == "cryovial", Unit.qc_sample.is_(False),
                     ~exists().where(DoseAllocation.unit_id == Unit.id, DoseAllocation.released_at.is_(None)),
-                    ~exists().where(ExcursionFlag.unit_id == Unit.id, ExcursionFlag.closed_at.is_(None)))
+                    ~has_open_flag())
              .order_by(Lot.expires_at, Lot.id, Unit.id))
     return query if lot_id is None else query.where(Lot.id == lot_id)
