@@ -27,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     from app.core import etags, headers, i18n, input_guard, states, transaction, versioning
     from app.core.database import configure_engine
     from app.extensions import api, babel, csrf, db, login_manager, migrate
+    from app.storage import tallies
 
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     audit.install(Session)
     versioning.install(Session)
     states.install(Session)
+    tallies.install(Session)
     # Order matters. Before each request: the input guard, the login throttle (its own connection, before the
     # request's transaction begins), who is acting, the request's language, the password-change gate, the If-Match
     # check. After it, in reverse: the commit or rollback, then the throttle's count of a refused login, then the

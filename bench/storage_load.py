@@ -3,11 +3,12 @@ the app. The units come in lots of 702, the most one DIN and product code can ho
 
 Benchmark set-up only, never a GMP path. The whole load is one transaction:
 - PostgreSQL, as the database owner: ALTER TABLE … DISABLE TRIGGER USER on lots, units and custody_events (journal,
-  audited, no_delete, no_truncate), COPY … FROM STDIN, then each trigger back in its former mode (ENABLE ALWAYS),
-  checked against pg_trigger; the sequences are moved past the loaded ids; then VACUUM ANALYZE (whole database).
+  audited, no_delete, no_truncate, units' tallies), COPY … FROM STDIN, then each trigger back in its former mode
+  (ENABLE ALWAYS), checked against pg_trigger; the sequences are moved past the loaded ids; the unit tallies are
+  recounted from the units; then VACUUM ANALYZE (whole database).
 - SQLite: the tables' triggers (journal_insert, journal_update, no_delete) are dropped, the rows inserted by
   SQLAlchemy Core executemany, the triggers re-created from their own stored SQL, checked against sqlite_master;
-  then ANALYZE (whole database) and a WAL checkpoint.
+  the unit tallies recounted; then ANALYZE (whole database) and a WAL checkpoint.
 The loaded rows are neither journaled nor audited: they stand for a bank's past, not for changes made through
 the app. Foreign keys and unique constraints stay on and check every loaded row.
 """
@@ -25,6 +26,7 @@ from app.custody.models import CustodyEvent
 from app.custody.places import LAB, BoxPosition
 from app.lots.divisions import SEQUENCE
 from app.lots.models import Lot
+from app.storage import tallies
 from app.storage.models import Unit
 
 TABLES = ("lots", "units", "custody_events")
@@ -124,6 +126,7 @@ def load_postgresql(owner_url: str, load: Callable[[dict[str, int]], Load]) -> N
                 _pg_restore_triggers(conn, table, modes[table])
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT MAX(id) FROM {table}))")
+            tallies.recount(conn)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
     finally:
@@ -160,6 +163,7 @@ def load_sqlite(engine, load: Callable[[dict[str, int]], Load]) -> None:
             conn.exec_driver_sql(sql)
         if _sqlite_triggers(conn) != triggers:
             raise RuntimeError("the triggers did not come back as they were; the load is rolled back")
+        tallies.recount(conn)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     raw = engine.raw_connection()

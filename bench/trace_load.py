@@ -3,8 +3,9 @@
 One transaction per backend, as bench/storage_load.py does for units: on PostgreSQL the loaded tables' user
 triggers are disabled, the rows COPYed, each trigger put back in its former mode (checked) and the sequences moved
 past the loaded ids; on SQLite the tables' triggers are dropped, the rows inserted in batches and the triggers
-re-created from their own SQL (checked). Then ANALYZE. The rows are neither journaled nor audited: they stand for
-a bank's past. Foreign keys and unique constraints stay on and check every row.
+re-created from their own SQL (checked). The unit tallies are recounted from the units. Then ANALYZE. The rows
+are neither journaled nor audited: they stand for a bank's past. Foreign keys and unique constraints stay on and
+check every row.
 """
 
 import itertools
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from sqlalchemy import create_engine, insert
 
 from app.extensions import db
+from app.storage import tallies
 
 #: table name -> (columns, rows in that order), in foreign-key order
 Rows = dict[str, tuple[tuple[str, ...], Iterator[tuple]]]
@@ -45,6 +47,7 @@ def load_postgresql(owner_url: str, tables: Rows) -> None:
                     raise RuntimeError(f"the triggers of {table} did not come back as they were")
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT MAX(id) FROM {table}))")
+            tallies.recount(conn)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
     finally:
@@ -71,5 +74,6 @@ def load_sqlite(engine, tables: Rows) -> None:
             conn.exec_driver_sql(sql)
         if _sqlite_triggers(conn, tables) != triggers:
             raise RuntimeError("the triggers did not come back as they were; the load is rolled back")
+        tallies.recount(conn)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")

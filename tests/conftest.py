@@ -16,7 +16,16 @@ from app.extensions import db
 from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-from tests.helpers import BACKENDS, PASSWORD, api_login, create_user, make_app, migrate, statements_run
+from tests.helpers import (
+    BACKENDS,
+    PASSWORD,
+    api_login,
+    create_user,
+    make_app,
+    migrate,
+    statements_run,
+    tally_mismatches,
+)
 from tests.labels.zplrender import ZplRenderer, unavailable
 from tests.printing.helpers import set_expiry
 from tests.storage.helpers import BOX, boxes
@@ -95,6 +104,7 @@ def _check_trail(conn) -> None:
         conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
     verdict = audit.verify(conn)
     assert verdict.ok, f"the test left a broken audit trail: {verdict.line()}"
+    assert tally_mismatches(conn) == {}, "the unit tallies disagree with the units"
 
 
 @pytest.fixture

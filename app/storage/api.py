@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.core import etags
-from app.core.pagination import PageQuerySchema, page_of, paginate
+from app.core.pagination import PageQuerySchema, page_of
 from app.core.permissions import requires
 from app.custody.operations import chain
 from app.lots.operations import get_lot
@@ -102,7 +102,7 @@ class LotUnits(MethodView):
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, page_of(UnitSchema))
     def get(self, query, lot_id):
-        return paginate(listing.filtered_units(query, get_lot(lot_id).id), query)
+        return listing.units_page(query, get_lot(lot_id).id)
 
     @requires("units.create")
     @blp.arguments(UnitsCreateSchema)
@@ -118,8 +118,8 @@ class Units(MethodView):
     @blp.arguments(UnitQuerySchema, location="query")
     @blp.response(200, page_of(UnitSchema))
     def get(self, query):
-        """Units by id, filtered by lot, state and box, a page at a time."""
-        return paginate(listing.filtered_units(query), query)
+        """Units in lot order (then by id), filtered by lot, state and box, a page at a time."""
+        return listing.units_page(query)
 
 
 @blp.route("/units/<int:unit_id>")

@@ -3,9 +3,10 @@ occupied positions), and units filtered; the same queries for the API and the pa
 
 from sqlalchemy import func, select
 
-from app.core.pagination import paginate
+from app.core.pagination import DEEP_OFFSET, paginate
 from app.extensions import db
 
+from . import tallies
 from .locations import get_location
 from .models import StorageLocation, Unit
 
@@ -52,11 +53,23 @@ def path_to(location: StorageLocation) -> list[StorageLocation]:
     return path
 
 
-def filtered_units(query: dict, lot_id: int | None = None):
-    """Units by id, narrowed by lot, state and box."""
-    statement = select(Unit).order_by(Unit.id)
-    for column, value in ((Unit.lot_id, lot_id or query.get("lot_id")), (Unit.state, query.get("state")),
-                          (Unit.box_id, query.get("box_id"))):
+def units_page(query: dict, lot_id: int | None = None) -> dict:
+    """A page of units in lot order, narrowed by lot, state and box. Units in a box are few and counted; otherwise
+    the total, and deep in the list the lot the page starts in, come from the tallies, whatever the bank's size."""
+    lot_id, state, box_id = lot_id or query.get("lot_id"), query.get("state"), query.get("box_id")
+    statement = select(Unit).order_by(Unit.lot_id, Unit.id)
+    for column, value in ((Unit.lot_id, lot_id), (Unit.state, state), (Unit.box_id, box_id)):
         if value is not None:
             statement = statement.where(column == value)
-    return statement
+    if box_id is not None:
+        return paginate(statement, query)
+    page, per_page = query["page"], query["per_page"]
+    offset, total = (page - 1) * per_page, tallies.count(lot_id, state)
+    start = (None, 0) if offset < DEEP_OFFSET or lot_id is not None else tallies.lot_at(offset, state)
+    if offset >= total or start is None:
+        items = []
+    else:
+        if start[0] is not None:
+            statement, offset = statement.where(Unit.lot_id >= start[0]), offset - start[1]
+        items = db.session.scalars(statement.offset(offset).limit(per_page)).all()
+    return {"items": items, "page": page, "per_page": per_page, "total": total}

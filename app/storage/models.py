@@ -77,15 +77,15 @@ class Unit(Versioned, db.Model):
     __audited__ = True
     __state_machine__ = UNIT_STATES
     #: one unit per position, enforced by the database (NULL positions do not collide)
-    #: SQLite keeps a table's rows in its id b-tree: a deep page of units skips ids in this narrow index instead
-    #: (PostgreSQL's primary key index is narrow already)
+    #: lists of units go in lot order, and a deep page starts from the lot the tallies find (app/storage/tallies.py)
     __table_args__ = (UniqueConstraint("box_id", "row", "col"), UNIT_STATES.check(),
-                      Index("ix_units_id", "id").ddl_if(dialect="sqlite"))
+                      Index("ix_units_lot_id_id", "lot_id", "id"),
+                      Index("ix_units_state_lot_id_id", "state", "lot_id", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: internal barcode, unique forever
     barcode: Mapped[str] = mapped_column(String(20), unique=True)
-    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
     #: ISBT 128 division ("00" undivided, then A0, B0, …)
     division: Mapped[str] = mapped_column(String(2))
     container_type: Mapped[str] = mapped_column(String(20))

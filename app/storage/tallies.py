@@ -1,0 +1,126 @@
+"""How many units each lot holds in each state, kept beside the units table so that a list of a million units is
+counted and paged without reading them.
+
+The database keeps the count: a trigger on units adds a change row (+1 for the new lot and state, -1 for the old)
+whenever a unit is created or changes lot or state, inside the writer's transaction. A session that changed units
+folds the change rows into the tallies just before it commits, in (lot, state) order, so that two commits touching
+the same tallies queue instead of deadlocking (on PostgreSQL a function owned by the schema owner folds: the app's
+role deletes nothing). A change row nobody folded yet (a write from outside the app) still counts: every count
+reads both tables in one statement.
+"""
+
+from itertools import chain
+
+from sqlalchemy import BigInteger, Integer, String, event, func, select, text, union_all
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+
+from .models import Unit
+
+_CHANGED = "unit_tallies_changed"
+_SQLITE_FOLD = (
+    "INSERT INTO unit_tallies (lot_id, unit_state, units) SELECT lot_id, unit_state, sum(units) "
+    "FROM unit_tally_changes WHERE true GROUP BY lot_id, unit_state ORDER BY lot_id, unit_state "
+    "ON CONFLICT (lot_id, unit_state) DO UPDATE SET units = units + excluded.units",
+    "DELETE FROM unit_tally_changes",
+)
+
+
+class UnitTally(db.Model):
+    """The number of units of a lot in a state, as of the last fold."""
+
+    __tablename__ = "unit_tallies"
+    __audit_exempt__ = "a count derived from the units, rebuilt from them at will; every change of a unit is audited"
+
+    lot_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_state: Mapped[str] = mapped_column(String(20), primary_key=True)
+    units: Mapped[int] = mapped_column(Integer)
+
+
+class UnitTallyChange(db.Model):
+    """A change of a tally not folded yet: +1 or -1 units of a lot in a state (written by the units triggers)."""
+
+    __tablename__ = "unit_tally_changes"
+    __audit_exempt__ = "a count derived from the units, folded at commit; every change of a unit is audited"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(Integer)
+    unit_state: Mapped[str] = mapped_column(String(20))
+    units: Mapped[int] = mapped_column(Integer)
+
+
+def _rows(lot_id: int | None, state: str | None):
+    """Every tally and unfolded change of this lot and state (None: any), as one subquery of (lot_id, units)."""
+    parts = []
+    for table in (UnitTally, UnitTallyChange):
+        part = select(table.lot_id, table.units)
+        if lot_id is not None:
+            part = part.where(table.lot_id == lot_id)
+        if state is not None:
+            part = part.where(table.unit_state == state)
+        parts.append(part)
+    return union_all(*parts).subquery()
+
+
+def count(lot_id: int | None = None, state: str | None = None) -> int:
+    """How many units there are of this lot and in this state (None: any)."""
+    rows = _rows(lot_id, state)
+    return int(db.session.scalar(select(func.coalesce(func.sum(rows.c.units), 0))))
+
+
+def lot_at(offset: int, state: str | None = None) -> tuple[int, int] | None:
+    """With units in lot order, the lot holding the unit at this offset (from 0), and how many units come before
+    that lot's; None past the last unit."""
+    rows = _rows(None, state)
+    per_lot = select(rows.c.lot_id, func.sum(rows.c.units).label("units")).group_by(rows.c.lot_id).subquery()
+    through = func.sum(per_lot.c.units).over(order_by=per_lot.c.lot_id)
+    running = select(per_lot.c.lot_id, per_lot.c.units, through.label("through")).subquery()
+    found = db.session.execute(select(running.c.lot_id, running.c.through - running.c.units)
+                               .where(running.c.through > offset).order_by(running.c.lot_id).limit(1)).first()
+    return None if found is None else (found[0], int(found[1]))
+
+
+def fold(connection) -> None:
+    """Fold every visible change into the tallies, in (lot, state) order."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT unit_tallies_fold()"))
+    else:
+        for statement in _SQLITE_FOLD:
+            connection.execute(text(statement))
+
+
+def recount(connection) -> None:
+    """Rebuild the tallies from the units themselves (after a bulk load that bypassed the triggers)."""
+    connection.execute(UnitTallyChange.__table__.delete())
+    connection.execute(UnitTally.__table__.delete())
+    connection.execute(UnitTally.__table__.insert().from_select(
+        ["lot_id", "unit_state", "units"],
+        select(Unit.lot_id, Unit.state, func.count()).group_by(Unit.lot_id, Unit.state)))
+
+
+def _note_unit_changes(session: Session, flush_context, instances) -> None:
+    if any(isinstance(obj, Unit) for obj in chain(session.new, session.dirty)):
+        session.info[_CHANGED] = True
+
+
+def _note_unit_statements(state) -> None:
+    table = getattr(state.statement, "table", None)
+    if (state.is_insert or state.is_update) and getattr(table, "name", None) == Unit.__tablename__:
+        state.session.info[_CHANGED] = True
+
+
+def _fold_before_commit(session: Session) -> None:
+    if session.in_nested_transaction() or not session.info.get(_CHANGED):
+        return
+    session.flush()
+    fold(session.connection())
+    del session.info[_CHANGED]
+
+
+def install(session_class: type[Session]) -> None:
+    """Fold the tallies before every commit of a session of this class that changed units."""
+    for name, listener in (("before_flush", _note_unit_changes), ("do_orm_execute", _note_unit_statements),
+                           ("before_commit", _fold_before_commit)):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
