@@ -173,6 +173,7 @@ def test_a_batch_recorded_from_the_pages_is_released_by_qa(page: Page, groundwor
         expect(page.locator(".flash.success")).to_contain_text(f"{code} verified")
     page.get_by_role("link", name="Release page").click()
     expect(page.locator("#ready")).to_be_visible()
+    page.wait_for_load_state()  # the deferred script that opens the dialog has run (a loaded machine lags it)
     page.get_by_role("button", name="Sign release…").click()
     expect(page.locator("#sign-dialog").get_by_label("Your password")).to_be_focused()
     page.keyboard.type(PASSWORD)
