@@ -5,6 +5,7 @@ units of one lot (the same two tallies), two create units in two other lots."""
 import pytest
 from sqlalchemy import func, select
 
+from app.extensions import db
 from app.storage.tallies import UnitTallyChange
 from tests.bankbuild import build_drug_product
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
@@ -28,8 +29,6 @@ def test_units_created_and_destroyed_in_the_same_lots_at_once_are_all_tallied(tm
         answers = race(world.database, calls, table="unit_tallies")
         assert sorted(status for _, status, _ in answers) == [200, 200, 201, 201], answers
         with world.app.app_context():
-            from app.extensions import db
-
             with db.engine.connect() as conn:
                 assert tally_mismatches(conn) == {}
             assert db.session.scalar(select(func.count()).select_from(UnitTallyChange)) == 0
