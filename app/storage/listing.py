@@ -65,11 +65,10 @@ def units_page(query: dict, lot_id: int | None = None) -> dict:
         return paginate(statement, query)
     page, per_page = query["page"], query["per_page"]
     offset, total = (page - 1) * per_page, tallies.count(lot_id, state)
-    start = (None, 0) if offset < DEEP_OFFSET or lot_id is not None else tallies.lot_at(offset, state)
-    if offset >= total or start is None:
-        items = []
-    else:
-        if start[0] is not None:
-            statement, offset = statement.where(Unit.lot_id >= start[0]), offset - start[1]
+    items = []
+    if offset < total:
+        if offset >= DEEP_OFFSET and lot_id is None and (start := tallies.lot_at(offset, state)):
+            first_lot, before = start
+            statement, offset = statement.where(Unit.lot_id >= first_lot), offset - before
         items = db.session.scalars(statement.offset(offset).limit(per_page)).all()
     return {"items": items, "page": page, "per_page": per_page, "total": total}

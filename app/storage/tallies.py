@@ -5,8 +5,9 @@ The database keeps the count: a trigger on units adds a change row (+1 for the n
 whenever a unit is created or changes lot or state, inside the writer's transaction. A session that changed units
 folds the change rows into the tallies just before it commits, in (lot, state) order, so that two commits touching
 the same tallies queue instead of deadlocking (on PostgreSQL a function owned by the schema owner folds: the app's
-role deletes nothing). A change row nobody folded yet (a write from outside the app) still counts: every count
-reads both tables in one statement.
+role deletes nothing). A fold takes every change row it sees, so one left by a write the session did not notice
+(SQL outside the app, a bulk UPDATE) goes with the next fold; until then it still counts: every count reads both
+tables in one statement.
 """
 
 from itertools import chain
@@ -104,12 +105,6 @@ def _note_unit_changes(session: Session, flush_context, instances) -> None:
         session.info[_CHANGED] = True
 
 
-def _note_unit_statements(state) -> None:
-    table = getattr(state.statement, "table", None)
-    if (state.is_insert or state.is_update) and getattr(table, "name", None) == Unit.__tablename__:
-        state.session.info[_CHANGED] = True
-
-
 def _fold_before_commit(session: Session) -> None:
     if session.in_nested_transaction() or not session.info.get(_CHANGED):
         return
@@ -120,7 +115,6 @@ def _fold_before_commit(session: Session) -> None:
 
 def install(session_class: type[Session]) -> None:
     """Fold the tallies before every commit of a session of this class that changed units."""
-    for name, listener in (("before_flush", _note_unit_changes), ("do_orm_execute", _note_unit_statements),
-                           ("before_commit", _fold_before_commit)):
+    for name, listener in (("before_flush", _note_unit_changes), ("before_commit", _fold_before_commit)):
         if not event.contains(session_class, name, listener):
             event.listen(session_class, name, listener)
