@@ -84,7 +84,7 @@ def _release_frozen_vials(dose: Dose, actor, reason: str, now) -> None:
     """Give back the vials of a dose that were never thawed: their allocations are released, not deleted."""
     held = db.session.scalars(select(DoseAllocation).join(Unit, Unit.id == DoseAllocation.unit_id)
                               .where(DoseAllocation.dose_id == dose.id, DoseAllocation.released_at.is_(None),
-                                     Unit.state.in_(FROZEN)).order_by(Unit.id).with_for_update())
+                                     Unit.state.in_(FROZEN)).order_by(Unit.id).with_for_update(key_share=True))
     for allocation in held:
         allocation.released_at, allocation.released_by_id, allocation.release_reason = now, actor.id, reason
 

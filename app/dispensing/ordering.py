@@ -41,8 +41,10 @@ def dose_by_barcode(code: str) -> Dose:
 
 
 def lock_dose(dose_id: int) -> Dose:
-    """The dose, its row locked until the commit (PostgreSQL): two people acting on it at once queue up."""
-    dose = db.session.scalar(select(Dose).where(Dose.id == dose_id).with_for_update()
+    """The dose, its row locked until the commit (PostgreSQL): two people acting on it at once queue up. FOR NO KEY
+    UPDATE, not FOR UPDATE: a recall opening meanwhile only key-shares the row (its recall_doses foreign key), so it
+    goes on to commit instead of deadlocking with a dispense that waits for the lot the recall holds."""
+    dose = db.session.scalar(select(Dose).where(Dose.id == dose_id).with_for_update(key_share=True)
                              .execution_options(populate_existing=True))
     return dose if dose is not None else get_dose(dose_id)
 
@@ -113,7 +115,7 @@ def allocate(dose: Dose, actor, unit_ids: list[int] | None = None) -> list[DoseA
     now = utcnow()
     if unit_ids:
         units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)
-                                        .with_for_update()))
+                                        .with_for_update(key_share=True)))  # as lock_dose: recall_units key-share
         if len(units) != len(set(unit_ids)):
             raise InvalidInput(_("unit_ids names units that do not exist"), {"unit_ids": [_("unknown unit")]})
         require_free(units, dose, N_("allocating it to a dose"))
