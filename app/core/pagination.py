@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 
+from .dumping import Items
 from .errors import InvalidInput
 from .fields import QueryInteger
 
@@ -37,7 +38,7 @@ def page_of(item_schema: type) -> type:
     if item_schema not in _PAGE_SCHEMAS:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
         _PAGE_SCHEMAS[item_schema] = type(name, (Schema,), {
-            "items": fields.List(fields.Nested(item_schema)),
+            "items": Items(item_schema),
             "page": fields.Integer(), "per_page": fields.Integer(),
             "total": fields.Integer(metadata={"description": "items in the whole list, every page"})})
     return _PAGE_SCHEMAS[item_schema]

@@ -1,7 +1,7 @@
 """Lists of storage: one level of the tree at a time (with each location's number of children and, for a box, its
 occupied positions), and units filtered; the same queries for the API and the pages."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from app.core.pagination import DEEP_OFFSET, paginate
 from app.extensions import db
@@ -15,10 +15,15 @@ class Node:
     """A location as one level of the tree shows it: its columns, how many children, how many units (boxes)."""
 
     def __init__(self, location: StorageLocation, children: int, occupied: int | None):
+        # the columns copied, not looked up through __getattr__ (a tank's level dumps 101 racks × 13 of them)
+        self.__dict__.update((key, getattr(location, key)) for key in _COLUMNS)
         self.location, self.children, self.occupied = location, children, occupied
 
     def __getattr__(self, name):
         return getattr(self.location, name)
+
+
+_COLUMNS = tuple(inspect(StorageLocation).columns.keys())
 
 
 def _counts(column, ids: list[int]) -> dict[int, int]:
@@ -70,5 +75,7 @@ def units_page(query: dict, lot_id: int | None = None) -> dict:
         if offset >= DEEP_OFFSET and lot_id is None and (start := tallies.lot_at(offset, state)):
             first_lot, before = start
             statement, offset = statement.where(Unit.lot_id >= first_lot), offset - before
-        items = db.session.scalars(statement.offset(offset).limit(per_page)).all()
+        # rows of columns, not models: a page only shows them, and 200 models cost a third of the request to load
+        rows = statement.with_only_columns(*Unit.__table__.columns)
+        items = db.session.execute(rows.offset(offset).limit(per_page)).all()
     return {"items": items, "page": page, "per_page": per_page, "total": total}
