@@ -10,9 +10,10 @@ role deletes nothing). A fold takes every change row it sees, so one left by a w
 tables in one statement.
 """
 
+from functools import cache
 from itertools import chain
 
-from sqlalchemy import BigInteger, Integer, String, event, func, select, text, union_all
+from sqlalchemy import BigInteger, Integer, String, bindparam, event, func, select, text, union_all
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -51,34 +52,47 @@ class UnitTallyChange(db.Model):
     units: Mapped[int] = mapped_column(Integer)
 
 
-def _rows(lot_id: int | None, state: str | None):
-    """Every tally and unfolded change of this lot and state (None: any), as one subquery of (lot_id, units)."""
+def _rows(by_lot: bool, by_state: bool):
+    """Every tally and unfolded change, narrowed by the lot_id and state parameters if asked, as one subquery of
+    (lot_id, units)."""
     parts = []
     for table in (UnitTally, UnitTallyChange):
         part = select(table.lot_id, table.units)
-        if lot_id is not None:
-            part = part.where(table.lot_id == lot_id)
-        if state is not None:
-            part = part.where(table.unit_state == state)
+        if by_lot:
+            part = part.where(table.lot_id == bindparam("lot_id"))
+        if by_state:
+            part = part.where(table.unit_state == bindparam("state"))
         parts.append(part)
     return union_all(*parts).subquery()
 
 
+# the statements are built once for each shape of filter: building one costs more than running it
+@cache
+def _count_statement(by_lot: bool, by_state: bool):
+    rows = _rows(by_lot, by_state)
+    return select(func.coalesce(func.sum(rows.c.units), 0))
+
+
+@cache
+def _lot_at_statement(by_state: bool):
+    rows = _rows(False, by_state)
+    per_lot = select(rows.c.lot_id, func.sum(rows.c.units).label("units")).group_by(rows.c.lot_id).subquery()
+    through = func.sum(per_lot.c.units).over(order_by=per_lot.c.lot_id)
+    running = select(per_lot.c.lot_id, per_lot.c.units, through.label("through")).subquery()
+    return (select(running.c.lot_id, running.c.through - running.c.units)
+            .where(running.c.through > bindparam("offset")).order_by(running.c.lot_id).limit(1))
+
+
 def count(lot_id: int | None = None, state: str | None = None) -> int:
     """How many units there are of this lot and in this state (None: any)."""
-    rows = _rows(lot_id, state)
-    return int(db.session.scalar(select(func.coalesce(func.sum(rows.c.units), 0))))
+    statement = _count_statement(lot_id is not None, state is not None)
+    return int(db.session.scalar(statement, {"lot_id": lot_id, "state": state}))
 
 
 def lot_at(offset: int, state: str | None = None) -> tuple[int, int] | None:
     """With units in lot order, the lot holding the unit at this offset (from 0), and how many units come before
     that lot's; None past the last unit."""
-    rows = _rows(None, state)
-    per_lot = select(rows.c.lot_id, func.sum(rows.c.units).label("units")).group_by(rows.c.lot_id).subquery()
-    through = func.sum(per_lot.c.units).over(order_by=per_lot.c.lot_id)
-    running = select(per_lot.c.lot_id, per_lot.c.units, through.label("through")).subquery()
-    found = db.session.execute(select(running.c.lot_id, running.c.through - running.c.units)
-                               .where(running.c.through > offset).order_by(running.c.lot_id).limit(1)).first()
+    found = db.session.execute(_lot_at_statement(state is not None), {"offset": offset, "state": state}).first()
     return None if found is None else (found[0], int(found[1]))
 
 
