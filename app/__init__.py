@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     i18n.compile_catalogues()
     babel.init_app(app, default_locale=app.config["LOCALE"], default_translation_directories=str(i18n.TRANSLATIONS),
                    locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app)
     api.init_app(app)
     audit.install(Session)
     versioning.install(Session)

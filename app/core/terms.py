@@ -1,9 +1,7 @@
 """The words pages show for the machine values of records (states, kinds, statuses): the API keeps the values, a
 page shows each through the ``term`` filter, in the reader's language (English shows the value itself)."""
 
-from flask_babel import gettext
-
-from app.core.i18n import N_
+from app.core.i18n import N_, translated
 
 TERMS = frozenset((
     # lots: kinds and states
@@ -34,4 +32,4 @@ TERMS = frozenset((
 
 def term(value) -> str:
     """The word for a machine value in the reader's language; anything else as it is."""
-    return gettext(value) if value in TERMS else value
+    return translated(value) if value in TERMS else value

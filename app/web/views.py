@@ -3,10 +3,10 @@
 import datetime as dt
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import i18n, permissions, terms
+from app.core.i18n import N_
 from app.core.pagination import page_url
 from app.core.permissions import requires
 from app.core.refusals import kept_input
@@ -25,18 +25,19 @@ def localtime(moment) -> str:
     return i18n.format_moment(moment, site_zone())
 
 
-#: the main menu: each entry is shown to whoever may open its page (the permission table decides)
-MENU = (("web.dashboard", _l("Dashboard")), ("donors.donors", _l("Donors")), ("lots.lots", _l("Lots")),
-        ("materials.materials", _l("Materials")), ("qc.specifications", _l("Specifications")),
-        ("storage.tree", _l("Storage")), ("trace.trace_page", _l("Trace")), ("recalls.recalls_page", _l("Recalls")),
-        ("biovigilance.cases_page", _l("Biovigilance")),
-        ("shipments.shipments_page", _l("Shipments")), ("storage.thaw_page", _l("Thaw")),
-        ("monitoring.temperature_page", _l("Temperature")), ("monitoring.excursions_page", _l("Excursions")),
-        ("printing.templates_page", _l("Labels")), ("printing.history_page", _l("Prints")),
-        ("printing.printers_page", _l("Printers")), ("patients.patients_page", _l("Patients")),
-        ("dispensing.prepare_page", _l("Prepare dose")), ("dispensing.dispense_page", _l("Dispense")),
-        ("dispensing.ward_page", _l("Ward")), ("record.product_codes", _l("Product codes")),
-        ("auth.users", _l("Users")), ("audit_trail.trail", _l("Audit trail")))
+#: the main menu: each entry is shown to whoever may open its page (the permission table decides); the page
+#: translates its label
+MENU = (("web.dashboard", N_("Dashboard")), ("donors.donors", N_("Donors")), ("lots.lots", N_("Lots")),
+        ("materials.materials", N_("Materials")), ("qc.specifications", N_("Specifications")),
+        ("storage.tree", N_("Storage")), ("trace.trace_page", N_("Trace")), ("recalls.recalls_page", N_("Recalls")),
+        ("biovigilance.cases_page", N_("Biovigilance")),
+        ("shipments.shipments_page", N_("Shipments")), ("storage.thaw_page", N_("Thaw")),
+        ("monitoring.temperature_page", N_("Temperature")), ("monitoring.excursions_page", N_("Excursions")),
+        ("printing.templates_page", N_("Labels")), ("printing.history_page", N_("Prints")),
+        ("printing.printers_page", N_("Printers")), ("patients.patients_page", N_("Patients")),
+        ("dispensing.prepare_page", N_("Prepare dose")), ("dispensing.dispense_page", N_("Dispense")),
+        ("dispensing.ward_page", N_("Ward")), ("record.product_codes", N_("Product codes")),
+        ("auth.users", N_("Users")), ("audit_trail.trail", N_("Audit trail")))
 
 
 @bp.app_context_processor

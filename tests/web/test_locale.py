@@ -5,9 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
 from app.auth.models import User
+from app.core.i18n import translated
+from app.core.terms import term
 from app.web.views import localtime, number
 from config import Config
 from tests.helpers import audit_rows, count_audit
@@ -65,6 +68,17 @@ def test_an_administrator_sets_a_users_language(client, admin, make_user, sessio
     assert client.post(f"/users/{user_id}/locale", data={"locale": "fr"}).status_code == 302
     assert session.get(User, user_id).locale == "fr"
     assert "<h1>Dashboard</h1>" in client.get("/dashboard").get_data(as_text=True)  # the admin's own stays English
+
+
+def test_words_follow_a_change_of_locale_within_a_request(app):
+    with app.test_request_context():
+        assert translated("Dashboard") == "Dashboard" and term("released") == "released"
+        with force_locale("fr"):
+            assert translated("Dashboard") == "Tableau de bord" and term("released") == "libéré"
+        assert translated("Dashboard") == "Dashboard" and term("released") == "released"
+        assert render_template_string("{{ _('Dashboard') }} {{ 'released'|term }}") == "Dashboard released"
+        with force_locale("fr"):
+            assert render_template_string("{{ _('Dashboard') }} {{ 'released'|term }}") == "Tableau de bord libéré"
 
 
 def test_numbers_and_times_follow_the_locale(app):
