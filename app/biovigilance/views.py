@@ -24,14 +24,14 @@ def adverse_events_of(patient) -> list:
     return operations.events_of(patient)
 
 
-@bp.app_context_processor
-def choices() -> dict:
+@bp.app_template_global()
+def biovigilance_choices() -> dict:
     """The choices of the biovigilance forms, as (value, words in the reader's language) pairs."""
     pairs = {name: [(value, term(value)) for value in values] for name, values in (
         ("seriousness", SERIOUSNESS), ("outcomes", OUTCOMES), ("imputability", IMPUTABILITY),
         ("expectedness", EXPECTEDNESS))}
     kinds = [(kind, _("Adverse %(kind)s", kind=term(kind))) for kind in KINDS]
-    return {"biovigilance_choices": {"kinds": kinds, **pairs}}
+    return {"kinds": kinds, **pairs}
 
 
 def _dose_ids() -> list:

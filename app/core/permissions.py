@@ -179,12 +179,13 @@ def guarded(action: str):
 
 def template_helpers() -> dict:
     """``can(action)`` and ``can_open(endpoint)`` for templates: the menus ask the same table as the routes."""
+    roles = current_user.role_set if current_user.is_authenticated else (ANONYMOUS,)
 
     def can(action: str) -> bool:
-        return may(current_user, action)
+        return _allows(action, roles)
 
     def can_open(endpoint: str) -> bool:
         action = required(endpoint, "GET")
-        return action is not None and may(current_user, action)
+        return action is not None and _allows(action, roles)
 
     return {"can": can, "can_open": can_open}
