@@ -24,7 +24,7 @@ def list_urls(app, layout) -> dict[str, str]:
     return {
         "GET /api/v1/units (page 1)": "/api/v1/units",
         "GET /api/v1/units?page=10000&per_page=50": "/api/v1/units?page=10000",
-        "GET /api/v1/units?lot_id= (a full lot, 702)": f"/api/v1/units?lot_id={lot_id}&per_page=200",
+        "GET /api/v1/units?lot_id=&per_page=200 (of 702)": f"/api/v1/units?lot_id={lot_id}&per_page=200",
         "GET /api/v1/units?box_id=": f"/api/v1/units?box_id={box.id}",
         "GET /api/v1/storage/locations (sites)": "/api/v1/storage/locations",
         "GET /api/v1/storage/locations?parent_id=<tank>": f"/api/v1/storage/locations?parent_id={tank_id}",

@@ -52,8 +52,8 @@ def _ours(schema_class, items) -> list:
 
 def _objects() -> list:
     at = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
-    return [SimpleNamespace(id=7, number=12, name="lot", flag=True, amount=Decimal("2.50"), at=at, inner=SimpleNamespace(code="A"),
-                            hidden="x"),
+    return [SimpleNamespace(id=7, number=12, name="lot", flag=True, amount=Decimal("2.50"), at=at,
+                            inner=SimpleNamespace(code="A"), hidden="x"),
             SimpleNamespace(id=None, number=None, name=None, flag=False, amount=None, at=None, inner=None, hidden=None,
                             defaulted=["kept"]),
             SimpleNamespace(id=True, name="1", flag=1, amount=Decimal("1E+2"), at=at, inner=SimpleNamespace(code="B"))]
