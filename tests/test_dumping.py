@@ -19,6 +19,13 @@ class Inner(Schema):
     code = fields.String()
 
 
+class Found(fields.String):
+    """A field that finds its value itself (as the embedded signatures do)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return f"found for {attr}"
+
+
 class Everything(Schema):
     id = fields.Integer()
     as_text = fields.Integer(as_string=True, attribute="number", dump_only=True)
@@ -32,6 +39,7 @@ class Everything(Schema):
     dotted = fields.String(attribute="inner.code")
     inner = fields.Nested(Inner)
     hidden = fields.String(load_only=True)
+    found = Found()
 
 
 class Hooked(Schema):

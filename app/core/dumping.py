@@ -46,7 +46,8 @@ def _plan(schema: Schema) -> list[tuple]:
     plan = []
     for name, field in schema.dump_fields.items():
         attribute = field.attribute or name
-        direct = type(field).serialize is fields.Field.serialize and field._CHECK_ATTRIBUTE and "." not in attribute
+        direct = (type(field).serialize is fields.Field.serialize and type(field).get_value is fields.Field.get_value
+                  and field._CHECK_ATTRIBUTE and "." not in attribute)
         unchanged = _UNCHANGED.get(type(field)) if not getattr(field, "as_string", False) else None
         plan.append((field.data_key if field.data_key is not None else name, name, attribute if direct else None,
                      field, unchanged))
