@@ -138,9 +138,10 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup_command
     from app.demo import demo_cli
     from app.recalls.cli import recall_cli
-    from app.storage.cli import custody_cli
+    from app.storage.cli import custody_cli, units_cli
     from app.trace.cli import trace_command
     from audit.cli import audit_cli
 
-    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli, trace_command, recall_cli):
+    for command in (users_cli, audit_cli, demo_cli, backup_command, custody_cli, units_cli, trace_command,
+                    recall_cli):
         app.cli.add_command(command)

@@ -13,6 +13,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 import audit
 from app.extensions import db
+from app.storage import tallies
 from tests.bankbuild import Bank, build_bank, build_drug_product
 from tests.branching import build_branching
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
@@ -24,7 +25,6 @@ from tests.helpers import (
     make_app,
     migrate,
     statements_run,
-    tally_mismatches,
 )
 from tests.labels.zplrender import ZplRenderer, unavailable
 from tests.printing.helpers import set_expiry
@@ -104,7 +104,7 @@ def _check_trail(conn) -> None:
         conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
     verdict = audit.verify(conn)
     assert verdict.ok, f"the test left a broken audit trail: {verdict.line()}"
-    assert tally_mismatches(conn) == {}, "the unit tallies disagree with the units"
+    assert tallies.mismatches(conn) == {}, "the unit tallies disagree with the units"
 
 
 @pytest.fixture

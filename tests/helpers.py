@@ -80,17 +80,3 @@ def selects(statements: list[str]) -> list[str]:
     """The statements that read (SELECT or WITH … SELECT), leaving out savepoints and writes."""
     return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
-
-def tally_mismatches(conn) -> dict:
-    """(lot_id, state) -> (units counted, units tallied) wherever app/storage/tallies.py disagrees with the units."""
-    from app.storage.models import Unit
-    from app.storage.tallies import UnitTally, UnitTallyChange
-
-    counted = dict(((lot, state), n) for lot, state, n in conn.execute(
-        select(Unit.lot_id, Unit.state, func.count()).group_by(Unit.lot_id, Unit.state)))
-    tallied = {}
-    for table in (UnitTally, UnitTallyChange):
-        for lot, state, n in conn.execute(select(table.lot_id, table.unit_state, table.units)):
-            tallied[lot, state] = tallied.get((lot, state), 0) + n
-    pairs = {key: (counted.get(key, 0), tallied.get(key, 0)) for key in counted.keys() | tallied.keys()}
-    return {key: pair for key, pair in pairs.items() if pair[0] != pair[1]}

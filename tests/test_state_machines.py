@@ -11,9 +11,10 @@ from app.core.errors import RuleViolation
 from app.core.states import StateMachine
 from app.extensions import db
 from app.lots.models import Lot
+from app.storage import tallies
 from app.storage.models import Unit
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
-from tests.helpers import BACKENDS, count_audit, make_app, tally_mismatches
+from tests.helpers import BACKENDS, count_audit, make_app
 
 STATE_COLUMNS = {"state", "status", "eligibility"}
 BEFORE_CHECKS = "c4d81f2e9a37"
@@ -158,7 +159,7 @@ def test_the_check_migration_keeps_every_row_and_guard_both_ways(demo_database):
     _verified(app)
     engine = create_engine(database.owner_url)
     with engine.connect() as conn:
-        assert tally_mismatches(conn) == {}
+        assert tallies.mismatches(conn) == {}
     with engine.connect() as conn, pytest.raises(IntegrityError, match="ck_lots_state"):
         conn.execute(text("UPDATE lots SET state = 'lost'"))
     engine.dispose()

@@ -105,8 +105,28 @@ def fold(connection) -> None:
             connection.execute(text(statement))
 
 
+def mismatches(connection) -> dict[tuple[int, str], tuple[int, int]]:
+    """(lot_id, state) -> (units counted, units tallied) wherever the tallies disagree with the units; in one
+    statement, so that writes committing meanwhile cannot make a difference appear."""
+    counted = select(Unit.lot_id, Unit.state, func.count().label("units")).group_by(Unit.lot_id, Unit.state).subquery()
+    rows = union_all(*(select(t.lot_id, t.unit_state, t.units) for t in (UnitTally, UnitTallyChange))).subquery()
+    tallied = (select(rows.c.lot_id, rows.c.unit_state, func.sum(rows.c.units).label("units"))
+               .group_by(rows.c.lot_id, rows.c.unit_state).subquery())
+    units, tally = func.coalesce(counted.c.units, 0), func.coalesce(tallied.c.units, 0)
+    joined = counted.join(tallied, (counted.c.lot_id == tallied.c.lot_id) & (counted.c.state == tallied.c.unit_state),
+                          full=True)
+    found = connection.execute(select(func.coalesce(counted.c.lot_id, tallied.c.lot_id),
+                                      func.coalesce(counted.c.state, tallied.c.unit_state), units, tally)
+                               .select_from(joined).where(units != tally))
+    return {(lot_id, state): (int(n), int(t)) for lot_id, state, n, t in found}
+
+
 def recount(connection) -> None:
-    """Rebuild the tallies from the units themselves (after a bulk load that bypassed the triggers)."""
+    """Rebuild the tallies from the units themselves (after a bulk load that bypassed the triggers, or a
+    mismatch), writes to units held off meanwhile: one committing between the delete and the count would count
+    twice."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("LOCK TABLE units IN SHARE MODE"))
     connection.execute(UnitTallyChange.__table__.delete())
     connection.execute(UnitTally.__table__.delete())
     connection.execute(UnitTally.__table__.insert().from_select(

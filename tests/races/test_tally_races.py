@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.storage import tallies
 from app.storage.tallies import UnitTallyChange
 from tests.bankbuild import build_drug_product
 from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL
-from tests.helpers import tally_mismatches
 from tests.races.harness import Call, race
 from tests.races.test_races import built
 
@@ -30,7 +30,7 @@ def test_units_created_and_destroyed_in_the_same_lots_at_once_are_all_tallied(tm
         assert sorted(status for _, status, _ in answers) == [200, 200, 201, 201], answers
         with world.app.app_context():
             with db.engine.connect() as conn:
-                assert tally_mismatches(conn) == {}
+                assert tallies.mismatches(conn) == {}
             assert db.session.scalar(select(func.count()).select_from(UnitTallyChange)) == 0
         page = world.bank.client.get("/api/v1/units?per_page=1").json
         assert page["total"] == 14

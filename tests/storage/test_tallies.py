@@ -2,11 +2,14 @@
 from outside the app still counts, and the pages of units they lead to are the very pages a plain OFFSET gives."""
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
+import audit
+from app.extensions import db
 from app.storage import listing, tallies
 from app.storage.tallies import UnitTally, UnitTallyChange
-from tests.helpers import count_audit, tally_mismatches
+from tests.databases import NO_POSTGRES, POSTGRES_ADMIN_URL, create_database
+from tests.helpers import BACKENDS, count_audit, make_app, migrate
 
 
 def _tallies(session) -> dict:
@@ -33,7 +36,7 @@ def test_a_change_made_outside_the_app_still_counts_until_folded(app, bank, sess
         assert tallies.count(drug_product["id"], "destroyed") == 1 == tallies.count(state="destroyed")
         assert tallies.count() == 4 and tallies.lot_at(3, "in_storage") is None
     assert bank.client.get("/api/v1/units?state=in_storage").json["total"] == 3
-    assert tally_mismatches(session.connection()) == {}
+    assert tallies.mismatches(session.connection()) == {}
     tallies.fold(session.connection())
     assert session.scalar(select(func.count()).select_from(UnitTallyChange)) == 0
     assert _tallies(session) == {(drug_product["id"], "in_storage"): 3, (drug_product["id"], "destroyed"): 1}
@@ -66,3 +69,44 @@ def test_deep_pages_start_from_the_lot_the_tallies_find(bank, units, drug_produc
         monkeypatch.setattr(listing, "DEEP_OFFSET", 1_000)
         assert [u["id"] for page in pages for u in page["items"]] == expected, filters
         assert {page["total"] for page in pages} == {len(expected)}
+
+
+@pytest.fixture(params=BACKENDS)
+def own_app(request, tmp_path):
+    """The app on a fresh database of its own, committed for real (a recount connects beside the app, as the
+    schema owner)."""
+    if request.param == "postgresql" and not POSTGRES_ADMIN_URL:
+        pytest.skip(NO_POSTGRES)
+    database = create_database(request.param, tmp_path)
+    app = make_app(database)
+    migrate(app)
+    owner = create_engine(database.owner_url)
+    yield app, owner
+    owner.dispose()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    database.drop()
+
+
+def test_flask_units_tallies_finds_a_wrong_tally_and_recounts_it(own_app):
+    app, owner = own_app
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    first = runner.invoke(args=["units", "tallies"])
+    assert first.exit_code == 0 and "OK: 0 tally(ies) disagree with the units" in first.output, first.output
+    with owner.begin() as conn:
+        lot_id, state, units = conn.execute(select(UnitTally.lot_id, UnitTally.unit_state, UnitTally.units)
+                                            .where(UnitTally.units > 0).limit(1)).one()
+        conn.execute(text("UPDATE unit_tallies SET units = units + 5 WHERE lot_id = :lot AND unit_state = :state"),
+                     {"lot": lot_id, "state": state})
+        entries = conn.execute(select(func.count()).select_from(audit.audit_log)).scalar_one()
+    wrong = runner.invoke(args=["units", "tallies"])
+    assert wrong.exit_code == 1 and "FAILED: 1 tally(ies) disagree" in wrong.output, wrong.output
+    assert f"lot {lot_id}, {state}: {units} unit(s), tallied {units + 5}" in wrong.output
+    fixed = runner.invoke(args=["units", "tallies", "--rebuild"])
+    assert fixed.exit_code == 0 and "recounted from the units" in fixed.output, fixed.output
+    assert "OK: 0 tally(ies) disagree" in fixed.output
+    with owner.connect() as conn:
+        assert tallies.mismatches(conn) == {} and audit.verify(conn).ok
+        assert conn.execute(select(func.count()).select_from(audit.audit_log)).scalar_one() == entries
