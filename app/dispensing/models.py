@@ -24,6 +24,8 @@ DOSE_STATES = StateMachine(N_("dose"), "state", {
 ACTIVE = (ORDERED, ALLOCATED, PREPARED, DISPENSED, ADMINISTERED)
 DISPENSE = "dose dispensed to the ward"
 ROUTE = "intrathecal"
+#: how every dose barcode begins (patients.operations.new_barcode adds 8 random characters)
+BARCODE_PREFIX = "DS-"
 
 
 class Dose(Versioned, db.Model):

@@ -20,7 +20,7 @@ from app.storage.models import Unit
 
 from . import schedule, stock
 from .holds import require_free
-from .models import ALLOCATED, DOSE_STATES, ORDERED, PREPARED, Dose, DoseAllocation
+from .models import ALLOCATED, BARCODE_PREFIX, DOSE_STATES, ORDERED, PREPARED, Dose, DoseAllocation
 
 
 def get_dose(dose_id: int) -> Dose:
@@ -83,7 +83,7 @@ def order(patient: Patient, actor, dose_number: int, planned_date: dt.date, pres
                               "outside that window: a clinician's override with a reason is needed",
                               dose_number=dose_number, earliest=slot.earliest.isoformat(),
                               latest=slot.latest.isoformat(), planned_date=planned_date.isoformat()))
-    dose = Dose(patient_id=patient.id, dose_number=dose_number, barcode=new_barcode("DS-"), state=ORDERED,
+    dose = Dose(patient_id=patient.id, dose_number=dose_number, barcode=new_barcode(BARCODE_PREFIX), state=ORDERED,
                 planned_date=planned_date, prescribed_cells=prescribed_cells,
                 window_override_reason=None if slot.holds(planned_date) else override_reason, ordered_by_id=actor.id)
     with audit.action(db.session, "dose.ordered", dose.window_override_reason or "ordered"):

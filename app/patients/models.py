@@ -13,6 +13,8 @@ from app.core.versioning import Versioned
 from app.extensions import db
 
 SEXES = ("F", "M")
+#: how every patient barcode begins (patients.operations.new_barcode adds 8 random characters)
+BARCODE_PREFIX = "PT-"
 SCREENING, ENROLLED, COMPLETED, WITHDRAWN = "screening", "enrolled", "completed", "withdrawn"
 PATIENT_STATES = StateMachine(N_("patient"), "status", {
     SCREENING: (ENROLLED, WITHDRAWN), ENROLLED: (COMPLETED, WITHDRAWN), COMPLETED: (), WITHDRAWN: (),

@@ -16,7 +16,17 @@ from app.extensions import db
 from app.signatures.operations import signed_change
 
 from . import criteria
-from .models import ELIGIBLE, ENROLLED, INELIGIBLE, PATIENT_STATES, SEXES, WITHDRAWN, EligibilityChecklist, Patient
+from .models import (
+    BARCODE_PREFIX,
+    ELIGIBLE,
+    ENROLLED,
+    INELIGIBLE,
+    PATIENT_STATES,
+    SEXES,
+    WITHDRAWN,
+    EligibilityChecklist,
+    Patient,
+)
 
 BARCODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"
 
@@ -63,7 +73,7 @@ def register(code: str, site: str, consent_date: dt.date, birth_year: int, sex: 
         raise InvalidInput(_("sex is F or M"), {"sex": [_("F or M")]})
     if db.session.scalar(select(Patient.id).where(Patient.code == code)) is not None:
         raise RuleViolation(_("a patient with the trial code %(code)s is already registered", code=code))
-    patient = Patient(code=code, barcode=new_barcode("PT-"), site=site, consent_date=consent_date,
+    patient = Patient(code=code, barcode=new_barcode(BARCODE_PREFIX), site=site, consent_date=consent_date,
                       birth_year=birth_year, sex=sex, status="screening")
     with audit.action(db.session, "patient.registered"):
         db.session.add(patient)

@@ -141,3 +141,11 @@ def test_the_dispense_check_reads_a_handful_of_rows_not_one_query_per_rule(bank,
 
     extra = _queries(count_queries, check) - _queries(count_queries, _get(bank.client, "/api/v1/me"))
     assert extra == 2
+
+
+def test_a_unit_scan_looks_for_no_dose_and_no_patient(bank, units, count_queries):
+    with count_queries() as statements:
+        answer = bank.client.post("/api/v1/scan", json={"code": units[0]["barcode"]})
+    assert answer.status_code == 200 and answer.json["type"] == "unit" and answer.json["id"] == units[0]["id"]
+    read = " ".join(selects(statements))
+    assert "FROM units" in read and "FROM doses" not in read and "FROM patients" not in read
