@@ -104,9 +104,13 @@ def _allows(action: str, roles) -> bool:
     return bool(set(roles).intersection(roles_for(action)))
 
 
+def _roles(user):
+    return user.role_set if user.is_authenticated else (ANONYMOUS,)
+
+
 def may(user, action: str) -> bool:
     """Whether this user (or the anonymous visitor) may do the action."""
-    return _allows(action, user.role_set if user.is_authenticated else (ANONYMOUS,))
+    return _allows(action, _roles(user))
 
 
 def _refuse(action: str, logged_in: bool) -> None:
@@ -179,7 +183,7 @@ def guarded(action: str):
 
 def template_helpers() -> dict:
     """``can(action)`` and ``can_open(endpoint)`` for templates: the menus ask the same table as the routes."""
-    roles = current_user.role_set if current_user.is_authenticated else (ANONYMOUS,)
+    roles = _roles(current_user)
 
     def can(action: str) -> bool:
         return _allows(action, roles)

@@ -11,15 +11,18 @@ from .models import BARCODE_PREFIX as DOSE_PREFIX
 from .models import Dose
 
 
+def _found(model, prefix: str, code: str):
+    """The record of this barcode, looked for only if the code begins as every barcode of its kind does (a vial's
+    scan, the most frequent, reads neither table)."""
+    return db.session.scalar(select(model).where(model.barcode == code)) if code.startswith(prefix) else None
+
+
 @code_scanned.connect
 def dose_or_patient(code: str, **_):
-    # every dose and patient barcode begins with its prefix: a code with neither (a vial's, the most scanned) is
-    # looked for in neither table
-    if code.startswith(DOSE_PREFIX) and (dose := db.session.scalar(select(Dose).where(Dose.barcode == code))):
+    if dose := _found(Dose, DOSE_PREFIX, code):
         return {"type": "dose", "id": dose.id, "barcode": dose.barcode, "patient_id": dose.patient_id,
                 "dose_number": dose.dose_number, "state": dose.state}
-    if code.startswith(PATIENT_PREFIX) and (patient := db.session.scalar(select(Patient)
-                                                                           .where(Patient.barcode == code))):
+    if patient := _found(Patient, PATIENT_PREFIX, code):
         return {"type": "patient", "id": patient.id, "barcode": patient.barcode, "code": patient.code,
                 "status": patient.status}
     return None

@@ -52,12 +52,12 @@ class UnitTallyChange(db.Model):
     units: Mapped[int] = mapped_column(Integer)
 
 
-def _rows(by_lot: bool, by_state: bool):
+def _rows(by_lot: bool = False, by_state: bool = False):
     """Every tally and unfolded change, narrowed by the lot_id and state parameters if asked, as one subquery of
-    (lot_id, units)."""
+    (lot_id, unit_state, units)."""
     parts = []
     for table in (UnitTally, UnitTallyChange):
-        part = select(table.lot_id, table.units)
+        part = select(table.lot_id, table.unit_state, table.units)
         if by_lot:
             part = part.where(table.lot_id == bindparam("lot_id"))
         if by_state:
@@ -75,7 +75,7 @@ def _count_statement(by_lot: bool, by_state: bool):
 
 @cache
 def _lot_at_statement(by_state: bool):
-    rows = _rows(False, by_state)
+    rows = _rows(by_state=by_state)
     per_lot = select(rows.c.lot_id, func.sum(rows.c.units).label("units")).group_by(rows.c.lot_id).subquery()
     through = func.sum(per_lot.c.units).over(order_by=per_lot.c.lot_id)
     running = select(per_lot.c.lot_id, per_lot.c.units, through.label("through")).subquery()
@@ -109,7 +109,7 @@ def mismatches(connection) -> dict[tuple[int, str], tuple[int, int]]:
     """(lot_id, state) -> (units counted, units tallied) wherever the tallies disagree with the units; in one
     statement, so that writes committing meanwhile cannot make a difference appear."""
     counted = select(Unit.lot_id, Unit.state, func.count().label("units")).group_by(Unit.lot_id, Unit.state).subquery()
-    rows = union_all(*(select(t.lot_id, t.unit_state, t.units) for t in (UnitTally, UnitTallyChange))).subquery()
+    rows = _rows()
     tallied = (select(rows.c.lot_id, rows.c.unit_state, func.sum(rows.c.units).label("units"))
                .group_by(rows.c.lot_id, rows.c.unit_state).subquery())
     units, tally = func.coalesce(counted.c.units, 0), func.coalesce(tallied.c.units, 0)
